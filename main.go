@@ -1,0 +1,45 @@
+// Command knock is a native REST client. With no arguments it opens the
+// window; `knock send`, and the other commands listed by `knock help`, run
+// headless.
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/knockhttp/knock/app/cli"
+	"github.com/knockhttp/knock/app/engine"
+	"github.com/knockhttp/knock/app/ui"
+	"github.com/knockhttp/knock/assets"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0"
+
+func main() {
+	cli.Version = version
+	engine.UserAgent = "Knock/" + version
+	if cli.IsCommand(os.Args[1:]) {
+		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	runWindow()
+}
+
+// runWindow opens the window. With KNOCK_LOG_STARTUP=1 it prints the wall
+// clock of the first painted frame, for start-up benchmarks.
+func runWindow() {
+	a := fyneapp.NewWithID("io.github.knockhttp.knock")
+	a.SetIcon(assets.Icon)
+	w := a.NewWindow("Knock" + ui.DataDirHint())
+	deps := ui.Deps{Engine: engine.New()}
+	if os.Getenv("KNOCK_LOG_STARTUP") == "1" {
+		deps.OnFirstFrame = func() {
+			fmt.Fprintf(os.Stderr, "knock: first frame at %d\n", time.Now().UnixNano())
+		}
+	}
+	ui.Create(a, w, deps)
+	w.ShowAndRun()
+}

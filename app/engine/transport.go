@@ -1,0 +1,173 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/net/http/httpproxy"
+
+	"github.com/knockhttp/knock/authlib"
+)
+
+// transportKey identifies a transport configuration. Requests with the same
+// key share one pool of kept-alive connections.
+type transportKey struct {
+	insecure       bool
+	caFile         string
+	certID         string // hash of the client certificate files and password
+	proxy          string
+	connectTimeout time.Duration
+}
+
+// transportConfig is what a request asks of its transport.
+type transportConfig struct {
+	insecure       bool
+	caFile         string
+	clientCert     *authlib.ClientCert
+	proxy          string // explicit proxy URL; "" means the environment
+	connectTimeout time.Duration
+}
+
+func (c transportConfig) key() transportKey {
+	k := transportKey{insecure: c.insecure, caFile: c.caFile, proxy: c.proxy, connectTimeout: c.connectTimeout}
+	if c.clientCert != nil {
+		h := sha256.Sum256([]byte(c.clientCert.CertFile + "\x00" + c.clientCert.KeyFile + "\x00" + c.clientCert.Password))
+		k.certID = hex.EncodeToString(h[:])
+	}
+	return k
+}
+
+// transports caches one *http.Transport per configuration.
+type transports struct {
+	mu sync.Mutex
+	m  map[transportKey]*http.Transport
+}
+
+func (t *transports) get(c transportConfig) (*http.Transport, error) {
+	k := c.key()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if tr, ok := t.m[k]; ok {
+		return tr, nil
+	}
+	tr, err := newTransport(c)
+	if err != nil {
+		return nil, err
+	}
+	if t.m == nil {
+		t.m = map[transportKey]*http.Transport{}
+	}
+	t.m[k] = tr
+	return tr, nil
+}
+
+func (t *transports) closeIdle() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, tr := range t.m {
+		tr.CloseIdleConnections()
+	}
+}
+
+// DefaultConnectTimeout bounds the TCP connect when a request sets none.
+const DefaultConnectTimeout = 30 * time.Second
+
+func newTransport(c transportConfig) (*http.Transport, error) {
+	tlsConf := &tls.Config{InsecureSkipVerify: c.insecure} //nolint:gosec // the user's explicit per-request choice, shown as a warning
+	if c.caFile != "" {
+		pool, err := loadCAFile(c.caFile)
+		if err != nil {
+			return nil, err
+		}
+		tlsConf.RootCAs = pool
+	}
+	if c.clientCert != nil {
+		cert, err := c.clientCert.Load()
+		if err != nil {
+			return nil, err
+		}
+		tlsConf.Certificates = []tls.Certificate{cert}
+	}
+	proxy, err := proxyFunc(c.proxy)
+	if err != nil {
+		return nil, err
+	}
+	timeout := c.connectTimeout
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
+	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy: proxy,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil && isTimeout(err) && ctx.Err() == nil {
+				return nil, &connectTimeoutError{addr: addr, after: timeout, err: err}
+			}
+			return conn, err
+		},
+		TLSClientConfig:       tlsConf,
+		TLSHandshakeTimeout:   timeout,
+		ForceAttemptHTTP2:     true,
+		DisableCompression:    true, // the engine negotiates and decodes, see body.go
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}, nil
+}
+
+// loadCAFile trusts the certificates of a PEM file on top of the system's.
+func loadCAFile(path string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("CA file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("CA file %s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+// proxyFunc returns the proxy selection: the explicit URL, or the
+// environment's HTTP_PROXY, HTTPS_PROXY and NO_PROXY read now (net/http's
+// ProxyFromEnvironment reads them only once per process).
+func proxyFunc(explicit string) (func(*http.Request) (*url.URL, error), error) {
+	if explicit == "" {
+		f := httpproxy.FromEnvironment().ProxyFunc()
+		return func(r *http.Request) (*url.URL, error) { return f(r.URL) }, nil
+	}
+	u, err := url.Parse(explicit)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("bad proxy URL %q: want http://[user:password@]host:port", redactURL(explicit))
+	}
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h":
+	default:
+		return nil, fmt.Errorf("bad proxy URL %q: unknown scheme %q", redactURL(explicit), u.Scheme)
+	}
+	return http.ProxyURL(u), nil
+}
+
+// redactURL hides the password of a URL's userinfo.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	return u.Redacted()
+}

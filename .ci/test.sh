@@ -29,9 +29,10 @@ krb_setup="${KNOCK_KRB_SETUP:-$(pwd)/../shared/tools/krb/setup.sh}"
 if [ -f "$krb_setup" ]; then
   echo "== Kerberos and NTLM servers"
   bash "$krb_setup" >/tmp/knock-krb-setup.log 2>&1 || { cat /tmp/knock-krb-setup.log; exit 1; }
+  set -a # export everything env.sh sets: KRB5_CONFIG, the URLs, the credentials
   # shellcheck disable=SC1091
   source "${TMPDIR:-/tmp}/knock-krb/env.sh"
-  export KRB5_CONFIG KNOCK_KRB_URL KNOCK_NTLM_URL
+  set +a
   trap 'bash "$(dirname "$krb_setup")/teardown.sh" >/dev/null 2>&1 || true' EXIT
 else
   echo "== no $krb_setup: the Negotiate and NTLM integration tests will fail"

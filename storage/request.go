@@ -20,6 +20,10 @@ type KeyValue struct {
 	Key     string `json:"key"`
 	Value   string `json:"value"`
 	Enabled bool   `json:"enabled"`
+	// SecretRef is set on disk for the credential headers
+	// (Authorization, Proxy-Authorization, Cookie) of saved requests,
+	// folders and collections: their values live in the secret store.
+	SecretRef string `json:"secretRef,omitempty"`
 }
 
 // FormPart is one field of a multipart body: either a text Value or, when
@@ -105,15 +109,62 @@ type Settings struct {
 
 // Request is one saved or edited HTTP request.
 type Request struct {
-	ID       string     `json:"id,omitempty"`
-	Name     string     `json:"name,omitempty"`
-	Method   string     `json:"method"`
-	URL      string     `json:"url"`
-	Params   []KeyValue `json:"params,omitempty"`
-	Headers  []KeyValue `json:"headers,omitempty"`
-	Body     Body       `json:"body,omitzero"`
-	Auth     AuthSpec   `json:"auth,omitzero"`
-	Settings Settings   `json:"settings,omitzero"`
+	ID          string      `json:"id,omitempty"`
+	Name        string      `json:"name,omitempty"`
+	Description string      `json:"description,omitempty"`
+	Method      string      `json:"method"`
+	URL         string      `json:"url"`
+	Params      []KeyValue  `json:"params,omitempty"`
+	Headers     []KeyValue  `json:"headers,omitempty"`
+	Body        Body        `json:"body,omitzero"`
+	Auth        AuthSpec    `json:"auth,omitzero"`
+	Settings    Settings    `json:"settings,omitzero"`
+	Assertions  []Assertion `json:"assertions,omitempty"`
+	Scripts     []Script    `json:"scripts,omitempty"`
+	Examples    []Example   `json:"examples,omitempty"`
+}
+
+// Assertion is a declarative check of a response, evaluated by the
+// collection runner.
+type Assertion struct {
+	// Kind is AssertStatus, AssertHeader, AssertJQ, AssertBody or AssertTime.
+	Kind string `json:"kind"`
+	// Target is the header name (AssertHeader) or the jq expression
+	// (AssertJQ); empty otherwise.
+	Target string `json:"target,omitempty"`
+	// Op is one of ==, !=, <, >, contains, matches.
+	Op      string `json:"op,omitempty"`
+	Value   string `json:"value"`
+	Enabled bool   `json:"enabled"`
+}
+
+// The kinds of assertion.
+const (
+	AssertStatus = "status" // the status code
+	AssertHeader = "header" // a header's value
+	AssertJQ     = "jq"     // a jq expression over a JSON body
+	AssertBody   = "body"   // the body (contains, matches)
+	AssertTime   = "time"   // the response time in ms (<)
+)
+
+// Script is a pre-request or test script imported from another client.
+// Knock does not run scripts: it keeps them so that nothing is lost, and
+// shows them as not run.
+type Script struct {
+	Event    string `json:"event"`              // "prerequest" or "test"
+	Language string `json:"language,omitempty"` // e.g. "javascript"
+	Text     string `json:"text"`
+}
+
+// Example is a saved example response, as Postman keeps them.
+type Example struct {
+	Name        string     `json:"name"`
+	Status      int        `json:"status,omitempty"`
+	Header      []KeyValue `json:"header,omitempty"`
+	Body        string     `json:"body,omitempty"`
+	ContentType string     `json:"contentType,omitempty"`
+	// Request is the request the example was recorded for, when it differs.
+	Request *Request `json:"request,omitempty"`
 }
 
 // Variable is a named value of an environment, a collection or the

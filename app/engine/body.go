@@ -64,11 +64,17 @@ func (b *Body) Bytes(limit int64) ([]byte, bool, error) {
 	if b == nil {
 		return nil, false, nil
 	}
-	if b.path == "" {
-		if int64(len(b.mem)) > limit {
-			return b.mem[:limit], true, nil
+	b.mu.Lock()
+	closed, mem, path := b.closed, b.mem, b.path
+	b.mu.Unlock()
+	if closed {
+		return nil, false, errors.New("response body already released")
+	}
+	if path == "" {
+		if int64(len(mem)) > limit {
+			return mem[:limit], true, nil
 		}
-		return b.mem, false, nil
+		return mem, false, nil
 	}
 	r, err := b.Open()
 	if err != nil {
@@ -79,13 +85,17 @@ func (b *Body) Bytes(limit int64) ([]byte, bool, error) {
 	return data, b.size > limit, err
 }
 
-// Close releases the body: the temporary file is removed.
+// Close releases the body: the temporary file is removed. Closing twice
+// is harmless.
 func (b *Body) Close() error {
 	if b == nil {
 		return nil
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.closed {
+		return nil
+	}
 	b.closed = true
 	b.mem = nil
 	if b.path != "" {
@@ -219,7 +229,6 @@ type cappedWriter struct {
 	w     io.Writer
 	n     int64
 	limit int64
-	err   error
 }
 
 var errCapReached = errors.New("decoded body over the cap")

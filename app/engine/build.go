@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -237,6 +238,11 @@ func graphQLBody(g *storage.GraphQL) (*requestBody, error) {
 		if err := dec.Decode(&vars); err != nil {
 			return nil, fmt.Errorf("GraphQL variables are not a JSON object: %s", jsonErrorPlace(v, err))
 		}
+		end := dec.InputOffset()
+		if _, err := dec.Token(); err != io.EOF {
+			line, col := lineColumn(v, skipSpace(v, end))
+			return nil, fmt.Errorf("GraphQL variables are not a JSON object: line %d, column %d: unexpected text after the JSON object", line, col)
+		}
 		doc["variables"] = vars
 	}
 	if g.OperationName != "" {
@@ -251,21 +257,48 @@ func graphQLBody(g *storage.GraphQL) (*requestBody, error) {
 
 // jsonErrorPlace words a JSON syntax error with its line and column.
 func jsonErrorPlace(text string, err error) string {
-	if se, ok := err.(*json.SyntaxError); ok {
-		line, col := 1, 1
-		for i, r := range text {
-			if int64(i) >= se.Offset-1 {
-				break
-			}
-			if r == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
-			}
-		}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		// Offset counts the bytes read, the bad one included.
+		line, col := lineColumn(text, se.Offset-1)
 		return fmt.Sprintf("line %d, column %d: %v", line, col, err)
 	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		line, col := lineColumn(text, te.Offset-1)
+		return fmt.Sprintf("line %d, column %d: found a JSON %s", line, col, te.Value)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		line, col := lineColumn(text, int64(len(text)))
+		return fmt.Sprintf("line %d, column %d: unexpected end of the text; a closing } or ] or \" is missing", line, col)
+	}
 	return err.Error()
+}
+
+// lineColumn returns the 1-based line and column (in characters) of the
+// byte at offset in text.
+func lineColumn(text string, offset int64) (int, int) {
+	line, col := 1, 1
+	for i, r := range text {
+		if int64(i) >= offset {
+			break
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// skipSpace returns the offset of the first non-space byte at or after
+// offset.
+func skipSpace(text string, offset int64) int64 {
+	for offset < int64(len(text)) && strings.ContainsRune(" \t\r\n", rune(text[offset])) {
+		offset++
+	}
+	return offset
 }
 
 // multipartBody streams the parts through a pipe, so large files are
@@ -405,16 +438,20 @@ func newHTTPRequest(ctx context.Context, r *resolved, body *requestBody) (*http.
 // attachBody sets the body and GetBody, so that auth retries and 307/308
 // redirects can send it again.
 func attachBody(req *http.Request, body *requestBody) {
+	req.ContentLength = body.length
+	if body.length == 0 {
+		// An empty body is http.NoBody, so that Content-Length: 0 is sent
+		// rather than a probe of a reader (and no file is left open).
+		req.Body = http.NoBody
+		req.GetBody = func() (io.ReadCloser, error) { return http.NoBody, nil }
+		return
+	}
 	req.GetBody = body.open
 	rc, err := body.open()
 	if err != nil {
 		req.Body = io.NopCloser(errReader{err})
 	} else {
 		req.Body = rc
-	}
-	req.ContentLength = body.length
-	if body.length == 0 {
-		req.Body = http.NoBody
 	}
 }
 

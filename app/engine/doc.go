@@ -13,11 +13,18 @@
 //     can be replayed (GetBody), which challenge-response auth needs.
 //   - transport.go: pooled transports per TLS and proxy configuration:
 //     verification on by default, custom CA files, client certificates in
-//     PEM or PKCS#12, HTTP_PROXY/HTTPS_PROXY/NO_PROXY or an explicit proxy.
-//   - redirect.go: redirects are followed here, not by net/http, so that a
-//     change of host, of port or a scheme downgrade drops every credential,
-//     as Python requests' should_strip_auth does; Go's client would keep
-//     Authorization on a port change or a subdomain.
+//     PEM or PKCS#12, HTTP_PROXY/HTTPS_PROXY/NO_PROXY or an explicit proxy,
+//     with credentials from its URL or from Basic proxy auth (sent to the
+//     proxy only: on plain http requests and on CONNECT).
+//   - redirect.go: redirects are followed here, one round trip per hop,
+//     not by net/http, so that a change of host, of port or a scheme
+//     downgrade drops every credential, as Python requests'
+//     should_strip_auth does; Go's client would keep Authorization on a
+//     port change or a subdomain. Dropped means: the auth scheme no longer
+//     runs (nothing it adds is sent), the user's Authorization,
+//     Proxy-Authorization and Cookie headers are removed, and the cookie
+//     jar sends nothing (it still stores what those hops set). It stays
+//     dropped for the rest of the chain.
 //   - timing.go: per round trip timings from net/http/httptrace.
 //   - body.go: the response body is decompressed (gzip, deflate, br) under
 //     a size cap and kept in memory up to a threshold, then spooled to a

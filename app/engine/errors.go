@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strings"
@@ -85,11 +87,20 @@ func classify(err error, host string, total time.Duration, ctx context.Context) 
 	if errors.As(err, &cte) {
 		return &Error{Kind: KindTimeout, Msg: cte.Error(), Err: err}
 	}
-	if errors.Is(context.Cause(ctx), errTotalTimeout) || (errors.Is(err, context.DeadlineExceeded) && total > 0) {
+	// ctx is the send's context: once it is done, whatever error the
+	// transport returned (a cause, "request canceled", a closed body) is
+	// the consequence, so the context decides the kind.
+	if errors.Is(err, errTotalTimeout) || errors.Is(context.Cause(ctx), errTotalTimeout) {
 		return &Error{Kind: KindTimeout, Msg: fmt.Sprintf("no complete response from %s within %s (total timeout)", host, total), Err: err}
 	}
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled) {
 		return &Error{Kind: KindCanceled, Msg: "the request was cancelled", Err: err}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &Error{Kind: KindTimeout, Msg: fmt.Sprintf("no complete response from %s before the caller's deadline", host), Err: err}
+	}
+	if e := classifyProxy(err); e != nil {
+		return e
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
@@ -109,6 +120,9 @@ func classify(err error, host string, total time.Duration, ctx context.Context) 
 	}
 	if errors.Is(err, syscall.ECONNRESET) {
 		return &Error{Kind: KindConnect, Msg: fmt.Sprintf("the connection to %s was reset by the server", host), Err: err}
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &Error{Kind: KindConnect, Msg: fmt.Sprintf("%s closed the connection without answering", host), Err: err}
 	}
 	if errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) {
 		return &Error{Kind: KindConnect, Msg: fmt.Sprintf("%s is unreachable from this machine", host), Err: err}
@@ -142,7 +156,21 @@ func classifyTLS(err error, host string) *Error {
 	}
 	var hostErr x509.HostnameError
 	if errors.As(err, &hostErr) {
-		return &Error{Kind: KindTLS, Err: err, Msg: fmt.Sprintf("the TLS certificate of %s is not valid for that name: %v", host, hostErr.Error())}
+		msg := fmt.Sprintf("the TLS certificate of %s is not valid for that name", host)
+		if c := hostErr.Certificate; c != nil {
+			var names []string
+			names = append(names, c.DNSNames...)
+			for _, ip := range c.IPAddresses {
+				names = append(names, ip.String())
+			}
+			if len(names) == 0 && c.Subject.CommonName != "" {
+				names = append(names, "CN "+c.Subject.CommonName)
+			}
+			if len(names) > 0 {
+				msg += "; it is for " + strings.Join(names, ", ")
+			}
+		}
+		return &Error{Kind: KindTLS, Err: err, Msg: msg + " (" + hostErr.Error() + ")"}
 	}
 	var invalid x509.CertificateInvalidError
 	if errors.As(err, &invalid) {
@@ -156,11 +184,24 @@ func classifyTLS(err error, host string) *Error {
 	if errors.As(err, &verr) {
 		return &Error{Kind: KindTLS, Err: err, Msg: fmt.Sprintf("the TLS certificate of %s could not be verified: %v", host, verr.Err)}
 	}
-	var alert tls.AlertError
-	if errors.As(err, &alert) {
-		msg := fmt.Sprintf("the TLS handshake with %s failed: the server sent alert %q", host, alert.Error())
-		if strings.Contains(alert.Error(), "certificate required") || strings.Contains(alert.Error(), "bad certificate") {
+	// A TLS alert from the server: over TCP, crypto/tls reports it as a
+	// *net.OpError whose Op is "remote error" (tls.AlertError is only
+	// used with QUIC).
+	alert := ""
+	var opErr *net.OpError
+	var alertErr tls.AlertError
+	if errors.As(err, &opErr) && opErr.Op == "remote error" && opErr.Err != nil {
+		alert = strings.TrimPrefix(opErr.Err.Error(), "tls: ")
+	} else if errors.As(err, &alertErr) {
+		alert = strings.TrimPrefix(alertErr.Error(), "tls: ")
+	}
+	if alert != "" {
+		msg := fmt.Sprintf("the TLS handshake with %s failed: the server sent the alert %q", host, alert)
+		switch alert {
+		case "certificate required":
 			msg += "; the server wants a client certificate (--cert)"
+		case "bad certificate", "unknown certificate authority", "certificate unknown", "unsupported certificate", "certificate expired", "certificate revoked":
+			msg += "; the server did not accept the client certificate (--cert)"
 		}
 		return &Error{Kind: KindTLS, Err: err, Msg: msg}
 	}
@@ -171,6 +212,37 @@ func classifyTLS(err error, host string) *Error {
 	return nil
 }
 
+// isSelfSigned reports whether c is signed by its own key. CheckSignature
+// is used rather than CheckSignatureFrom, which also wants c to be a CA:
+// many self-signed server certificates are not.
 func isSelfSigned(c *x509.Certificate) bool {
-	return c.Subject.String() == c.Issuer.String() && c.CheckSignatureFrom(c) == nil
+	return bytes.Equal(c.RawSubject, c.RawIssuer) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+}
+
+// classifyProxy words a failure to reach or use the proxy, which net/http
+// reports as a *net.OpError with Op "proxyconnect": without this, a proxy
+// that refuses connections would read as the target refusing them.
+func classifyProxy(err error) *Error {
+	var pce *proxyConnectError
+	if errors.As(err, &pce) {
+		return &Error{Kind: KindProxy, Msg: pce.Error(), Err: err}
+	}
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "proxyconnect" || op.Err == nil {
+		return nil
+	}
+	inner := op.Err
+	var msg string
+	switch {
+	case errors.Is(inner, syscall.ECONNREFUSED):
+		msg = fmt.Sprintf("the proxy refused the connection (%v): is the proxy address right, and is it running?", inner)
+	default:
+		var dnsErr *net.DNSError
+		if errors.As(inner, &dnsErr) {
+			msg = fmt.Sprintf("could not resolve the proxy host %q", dnsErr.Name)
+		} else {
+			msg = fmt.Sprintf("the proxy failed: %v", inner)
+		}
+	}
+	return &Error{Kind: KindProxy, Msg: msg, Err: err}
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -69,7 +70,8 @@ type Options struct {
 	// Sink receives the decoded body instead of the Response keeping it.
 	Sink io.Writer
 	// Progress is called as body bytes arrive: decoded bytes so far, and
-	// the Content-Length (-1 when unknown). It runs on the send's
+	// the Content-Length (-1 when unknown, or when the body is compressed:
+	// the Content-Length then counts encoded bytes). It runs on the send's
 	// goroutine and must not block.
 	Progress func(received, total int64)
 	// OnHeader is called once the final response's status and header have
@@ -78,38 +80,17 @@ type Options struct {
 	OnHeader func(*Response)
 	// Trace collects the auth steps; a new one is made when nil.
 	Trace *authlib.Trace
+
+	// scheme replaces the request's auth scheme; tests use it to send
+	// with a scheme that is not registered in authlib.
+	scheme authlib.Scheme
 }
 
 // Send sends r and reads the whole response. Cancel ctx to stop it at any
 // point. Errors are of type *Error.
-func (e *Engine) Send(ctx context.Context, r storage.Request, opt Options) (*Response, error) {
-	resp, err := e.send(ctx, r, opt)
-	if err != nil {
-		host := ""
-		if u, perr := url.Parse(r.URL); perr == nil {
-			host = u.Host
-		}
-		timeout := time.Duration(r.Settings.TimeoutMs) * time.Millisecond
-		if timeout == 0 {
-			timeout = opt.Timeout
-		}
-		return nil, classify(err, host, timeout, ctx)
-	}
-	return resp, nil
-}
-
-func (e *Engine) send(parent context.Context, r storage.Request, opt Options) (*Response, error) {
-	started := time.Now()
-	res, err := resolve(r, opt.Vars)
-	if err != nil {
-		return nil, err
-	}
-	body, err := buildBody(res.Body)
-	if err != nil {
-		return nil, &Error{Kind: KindRequest, Msg: err.Error(), Err: err}
-	}
-	timeout := time.Duration(res.Settings.TimeoutMs) * time.Millisecond
-	if timeout == 0 {
+func (e *Engine) Send(parent context.Context, r storage.Request, opt Options) (*Response, error) {
+	timeout := time.Duration(r.Settings.TimeoutMs) * time.Millisecond
+	if timeout <= 0 {
 		timeout = opt.Timeout
 	}
 	ctx, cancel := context.WithCancelCause(parent)
@@ -118,6 +99,52 @@ func (e *Engine) send(parent context.Context, r storage.Request, opt Options) (*
 		var stop context.CancelFunc
 		ctx, stop = context.WithTimeoutCause(ctx, timeout, errTotalTimeout)
 		defer stop()
+	}
+	var host hostOfError
+	if u, perr := url.Parse(r.URL); perr == nil {
+		host.set(u.Host)
+	}
+	resp, err := e.send(ctx, r, opt, &host)
+	if err != nil {
+		return nil, classify(err, host.get(), timeout, ctx)
+	}
+	return resp, nil
+}
+
+// hostOfError is the host an error message names: the one of the hop
+// being sent, after variables and redirects.
+type hostOfError struct {
+	mu   sync.Mutex
+	host string
+}
+
+func (h *hostOfError) set(host string) {
+	h.mu.Lock()
+	h.host = host
+	h.mu.Unlock()
+}
+
+func (h *hostOfError) get() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.host
+}
+
+// send does the work of Send under ctx, which carries the total timeout.
+func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, host *hostOfError) (*Response, error) {
+	started := time.Now()
+	res, err := resolve(r, opt.Vars)
+	if err != nil {
+		var ue *URLError
+		var ve *UnresolvedError
+		if errors.As(err, &ue) || errors.As(err, &ve) {
+			return nil, err
+		}
+		return nil, &Error{Kind: KindRequest, Msg: err.Error(), Err: err}
+	}
+	body, err := buildBody(res.Body)
+	if err != nil {
+		return nil, &Error{Kind: KindRequest, Msg: err.Error(), Err: err}
 	}
 	trace := opt.Trace
 	if trace == nil {
@@ -129,6 +156,9 @@ func (e *Engine) send(parent context.Context, r storage.Request, opt Options) (*
 	if err != nil {
 		return nil, &Error{Kind: KindAuth, Msg: err.Error(), Err: err}
 	}
+	if opt.scheme != nil {
+		scheme = opt.scheme
+	}
 	res.url.User = nil
 
 	req, err := newHTTPRequest(ctx, res, body)
@@ -137,13 +167,10 @@ func (e *Engine) send(parent context.Context, r storage.Request, opt Options) (*
 	}
 	setAcceptEncoding(req)
 
-	rec := &recorder{engine: e, settings: res.Settings, clientCerts: opt.ClientCerts}
-	client := &http.Client{
-		Jar:           e.jar(opt.CollectionID),
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	host.set(res.url.Host)
+	rec := &recorder{engine: e, settings: res.Settings, clientCerts: opt.ClientCerts, host: host}
 	out := &Response{Started: started}
-	resp, err := e.follow(ctx, client, req, scheme, rec, res.Settings, out)
+	resp, final, err := e.follow(ctx, e.jar(opt.CollectionID), req, scheme, rec, res.Settings, out)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +178,10 @@ func (e *Engine) send(parent context.Context, r storage.Request, opt Options) (*
 	out.Status = resp.StatusCode
 	out.StatusText = resp.Status
 	out.Proto = resp.Proto
-	out.URL = resp.Request.URL.String()
-	out.Method = resp.Request.Method
+	// The URL and method of our request, not of the one on the wire: an
+	// auth scheme may have added a secret query parameter there.
+	out.URL = final.URL.Redacted()
+	out.Method = final.Method
 	out.Header = resp.Header
 	out.Cookies = resp.Cookies()
 	out.ContentType = resp.Header.Get("Content-Type")
@@ -171,7 +200,7 @@ func (e *Engine) send(parent context.Context, r storage.Request, opt Options) (*
 	}
 	out.Timings.Total = end.Sub(started)
 	out.AuthSteps = trace.Steps()
-	out.Warnings = trace.Warnings()
+	out.Warnings = append(trace.Warnings(), out.Warnings...)
 	if res.Settings.Insecure && resp.TLS != nil {
 		out.Warnings = append(out.Warnings, "TLS certificate verification is off for this request")
 	}
@@ -253,93 +282,6 @@ func (e *Engine) CookieJar(collection string) http.CookieJar { return e.jar(coll
 // CloseIdleConnections closes kept-alive connections.
 func (e *Engine) CloseIdleConnections() { e.transports.closeIdle() }
 
-// follow sends req and follows redirects as the settings ask. Credentials
-// are dropped for good at the first hop that leaves the origin.
-func (e *Engine) follow(ctx context.Context, client *http.Client, req *http.Request, scheme authlib.Scheme, rec *recorder, s storage.Settings, out *Response) (*http.Response, error) {
-	maxHops := s.MaxRedirects
-	if maxHops <= 0 {
-		maxHops = DefaultMaxRedirects
-	}
-	chain := []string{req.URL.String()}
-	original := req.Header.Clone()
-	stripped := false
-	for {
-		client.Transport = rec
-		if scheme != nil && !stripped {
-			client.Transport = scheme.Wrap(rec)
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return nil, unwrapURLError(err)
-		}
-		if s.NoFollow || !isRedirect(resp.StatusCode) {
-			return resp, nil
-		}
-		loc := resp.Header.Get("Location")
-		if loc == "" {
-			return resp, nil
-		}
-		next, err := req.URL.Parse(loc)
-		if err != nil {
-			resp.Body.Close()
-			return nil, &Error{Kind: KindRedirect, Msg: fmt.Sprintf("%s redirected to a bad Location %q: %v", req.URL.Redacted(), loc, err), Err: err}
-		}
-		chain = append(chain, next.String())
-		if len(chain)-1 > maxHops {
-			drain(resp)
-			return nil, &Error{Kind: KindRedirect, Err: errors.New("too many redirects"), Msg: (&RedirectError{Chain: chain, Loop: hasRepeat(chain), Max: maxHops}).Error()}
-		}
-		method, keepBody := redirectMethod(resp.StatusCode, req.Method)
-		drop := shouldStripAuth(req.URL, next)
-		if drop {
-			stripped = true
-		}
-		out.Redirects = append(out.Redirects, Redirect{Status: resp.StatusCode, From: req.URL.String(), To: next.String(), Method: method, CredentialsDropped: stripped})
-		drain(resp)
-
-		nreq, err := http.NewRequestWithContext(ctx, method, next.String(), nil)
-		if err != nil {
-			return nil, err
-		}
-		nreq.Header = original.Clone()
-		if keepBody && req.GetBody != nil {
-			b, err := req.GetBody()
-			if err != nil {
-				return nil, err
-			}
-			nreq.Body, nreq.GetBody, nreq.ContentLength = b, req.GetBody, req.ContentLength
-		} else {
-			for _, h := range []string{"Content-Type", "Content-Length", "Content-Encoding", "Content-Language", "Content-Location", "Transfer-Encoding"} {
-				nreq.Header.Del(h)
-			}
-		}
-		if stripped {
-			for _, h := range sensitiveHeaders {
-				nreq.Header.Del(h)
-			}
-		}
-		req = nreq
-	}
-}
-
-func hasRepeat(chain []string) bool {
-	seen := map[string]bool{}
-	for _, u := range chain {
-		if seen[u] {
-			return true
-		}
-		seen[u] = true
-	}
-	return false
-}
-
-// drain reads a little of a body we do not keep, so the connection can be
-// reused, then closes it.
-func drain(resp *http.Response) {
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-}
-
 // unwrapURLError removes net/http's "Get "url": " prefix; the engine adds
 // its own context.
 func unwrapURLError(err error) error {
@@ -361,13 +303,25 @@ func setAcceptEncoding(req *http.Request) {
 // readBody decodes the body into the sink or a spool, under the cap.
 func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error {
 	wire := &countingReader{r: resp.Body}
-	r, closers, unknown, err := decoder(wire, resp.Header.Get("Content-Encoding"))
+	// A large buffer means fewer read calls on a large body; they are
+	// what a download costs, more than the copying.
+	buffered := bufio.NewReaderSize(wire, 256<<10)
+	coding := resp.Header.Get("Content-Encoding")
+	if _, err := buffered.Peek(1); err != nil {
+		// No body (HEAD, 204, 304) or an error that io.Copy will report:
+		// there is nothing to decode, whatever Content-Encoding says.
+		coding = ""
+	}
+	r, closers, unknown, err := decoder(buffered, coding)
 	defer func() {
 		for _, c := range closers {
 			c.Close()
 		}
 	}()
 	if err != nil {
+		if resp.Request.Context().Err() != nil {
+			return err // cancelled or timed out: classify words it
+		}
 		return &Error{Kind: KindBody, Msg: err.Error(), Err: err}
 	}
 	if unknown != "" {
@@ -387,7 +341,7 @@ func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error
 		dst = sp
 	}
 	limit := int64(0)
-	if out.Encoding != "" && unknown == "" {
+	if r != io.Reader(buffered) { // something is decoded: cap it
 		limit = e.MaxDecoded
 		if limit <= 0 {
 			limit = DefaultMaxDecoded
@@ -396,7 +350,11 @@ func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error
 	cw := &cappedWriter{w: dst, limit: limit}
 	var w io.Writer = cw
 	if opt.Progress != nil {
-		w = &progressWriter{w: cw, total: resp.ContentLength, fn: opt.Progress}
+		total := resp.ContentLength
+		if limit > 0 {
+			total = -1 // Content-Length counts encoded bytes; progress counts decoded ones
+		}
+		w = &progressWriter{w: cw, total: total, fn: opt.Progress}
 	}
 	_, err = io.Copy(w, r)
 	out.WireSize = wire.n
@@ -450,15 +408,35 @@ type recorder struct {
 	engine      *Engine
 	settings    storage.Settings
 	clientCerts []authlib.ClientCert
+	host        *hostOfError
 
 	mu     sync.Mutex
+	hop    string // the URL of the current hop as the engine built it
 	log    []Exchange
 	clocks []*phaseClock
 }
 
+// setHop names the URL that the exchanges of the next hop are shown with.
+func (r *recorder) setHop(u *url.URL) {
+	r.mu.Lock()
+	r.hop = u.Redacted()
+	r.mu.Unlock()
+	if r.host != nil {
+		r.host.set(u.Host)
+	}
+}
+
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	tr, err := r.engine.transports.get(r.config(req.URL.Hostname()))
+	cfg, err := r.config(req.URL.Hostname())
 	if err != nil {
+		return nil, err
+	}
+	tr, err := r.engine.transports.get(cfg)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return nil, e
+		}
 		return nil, &Error{Kind: KindRequest, Msg: err.Error(), Err: err}
 	}
 	clock := newPhaseClock()
@@ -475,13 +453,18 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ex.Timings = clock.timings(time.Now())
 	r.mu.Lock()
+	if r.hop != "" {
+		// Not the URL on the wire: an auth scheme may have put a secret
+		// in its query (an API key, a presigned signature).
+		ex.URL = r.hop
+	}
 	r.log = append(r.log, ex)
 	r.clocks = append(r.clocks, clock)
 	r.mu.Unlock()
 	return resp, err
 }
 
-func (r *recorder) config(host string) transportConfig {
+func (r *recorder) config(host string) (transportConfig, error) {
 	s := r.settings
 	c := transportConfig{
 		insecure:       s.Insecure,
@@ -494,7 +477,17 @@ func (r *recorder) config(host string) transportConfig {
 	} else if cc, ok := authlib.SelectClientCert(r.clientCerts, host); ok {
 		c.clientCert = &cc
 	}
-	return c
+	if pa := s.ProxyAuth; pa != nil && !pa.IsNone() && pa.Type != storage.AuthInherit {
+		// Only Basic can be sent to a proxy up front; a challenge-response
+		// scheme would have to answer the proxy's 407 inside CONNECT,
+		// which net/http does not expose.
+		if !strings.EqualFold(pa.Type, "basic") {
+			err := fmt.Errorf("proxy auth %q is not supported: Knock authenticates to proxies with basic (user and password)", pa.Type)
+			return c, &Error{Kind: KindProxy, Msg: err.Error(), Err: err}
+		}
+		c.proxyUser = url.UserPassword(pa.Params["username"], pa.Params["password"])
+	}
+	return c, nil
 }
 
 func (r *recorder) exchanges() []Exchange {

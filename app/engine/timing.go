@@ -31,7 +31,6 @@ type phaseClock struct {
 	tlsStart, tlsDone   time.Time
 	firstByte           time.Time
 	reused              bool
-	tlsState            *tls.ConnectionState
 }
 
 func newPhaseClock() *phaseClock { return &phaseClock{start: time.Now()} }

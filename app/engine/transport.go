@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,7 @@ type transportKey struct {
 	caFile         string
 	certID         string // hash of the client certificate files and password
 	proxy          string
+	proxyUser      string // hash of the proxy credentials from ProxyAuth
 	connectTimeout time.Duration
 }
 
@@ -35,6 +37,7 @@ type transportConfig struct {
 	caFile         string
 	clientCert     *authlib.ClientCert
 	proxy          string // explicit proxy URL; "" means the environment
+	proxyUser      *url.Userinfo
 	connectTimeout time.Duration
 }
 
@@ -43,6 +46,10 @@ func (c transportConfig) key() transportKey {
 	if c.clientCert != nil {
 		h := sha256.Sum256([]byte(c.clientCert.CertFile + "\x00" + c.clientCert.KeyFile + "\x00" + c.clientCert.Password))
 		k.certID = hex.EncodeToString(h[:])
+	}
+	if c.proxyUser != nil {
+		h := sha256.Sum256([]byte(c.proxyUser.String()))
+		k.proxyUser = hex.EncodeToString(h[:])
 	}
 	return k
 }
@@ -87,20 +94,20 @@ func newTransport(c transportConfig) (*http.Transport, error) {
 	if c.caFile != "" {
 		pool, err := loadCAFile(c.caFile)
 		if err != nil {
-			return nil, err
+			return nil, &Error{Kind: KindTLS, Msg: err.Error(), Err: err}
 		}
 		tlsConf.RootCAs = pool
 	}
 	if c.clientCert != nil {
 		cert, err := c.clientCert.Load()
 		if err != nil {
-			return nil, err
+			return nil, &Error{Kind: KindTLS, Msg: strings.TrimPrefix(err.Error(), "authlib: "), Err: err}
 		}
 		tlsConf.Certificates = []tls.Certificate{cert}
 	}
-	proxy, err := proxyFunc(c.proxy)
+	proxy, err := proxyFunc(c.proxy, c.proxyUser)
 	if err != nil {
-		return nil, err
+		return nil, &Error{Kind: KindProxy, Msg: err.Error(), Err: err}
 	}
 	timeout := c.connectTimeout
 	if timeout <= 0 {
@@ -115,6 +122,12 @@ func newTransport(c transportConfig) (*http.Transport, error) {
 				return nil, &connectTimeoutError{addr: addr, after: timeout, err: err}
 			}
 			return conn, err
+		},
+		OnProxyConnectResponse: func(_ context.Context, proxyURL *url.URL, _ *http.Request, res *http.Response) error {
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+			return &proxyConnectError{proxy: proxyURL.Host, status: res.Status, challenge: res.Header.Get("Proxy-Authenticate")}
 		},
 		TLSClientConfig:       tlsConf,
 		TLSHandshakeTimeout:   timeout,
@@ -145,22 +158,39 @@ func loadCAFile(path string) (*x509.CertPool, error) {
 
 // proxyFunc returns the proxy selection: the explicit URL, or the
 // environment's HTTP_PROXY, HTTPS_PROXY and NO_PROXY read now (net/http's
-// ProxyFromEnvironment reads them only once per process).
-func proxyFunc(explicit string) (func(*http.Request) (*url.URL, error), error) {
+// ProxyFromEnvironment reads them only once per process). user, when set,
+// replaces the proxy URL's own credentials; net/http sends the URL's
+// credentials as Proxy-Authorization: Basic, to the proxy only: on plain
+// http requests and on the CONNECT of a tunnel, never inside it.
+func proxyFunc(explicit string, user *url.Userinfo) (func(*http.Request) (*url.URL, error), error) {
+	var pick func(*http.Request) (*url.URL, error)
 	if explicit == "" {
 		f := httpproxy.FromEnvironment().ProxyFunc()
-		return func(r *http.Request) (*url.URL, error) { return f(r.URL) }, nil
+		pick = func(r *http.Request) (*url.URL, error) { return f(r.URL) }
+	} else {
+		u, err := url.Parse(explicit)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("bad proxy URL %q: want http://[user:password@]host:port", redactURL(explicit))
+		}
+		switch u.Scheme {
+		case "http", "https", "socks5", "socks5h":
+		default:
+			return nil, fmt.Errorf("bad proxy URL %q: unknown scheme %q", redactURL(explicit), u.Scheme)
+		}
+		pick = http.ProxyURL(u)
 	}
-	u, err := url.Parse(explicit)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("bad proxy URL %q: want http://[user:password@]host:port", redactURL(explicit))
+	if user == nil {
+		return pick, nil
 	}
-	switch u.Scheme {
-	case "http", "https", "socks5", "socks5h":
-	default:
-		return nil, fmt.Errorf("bad proxy URL %q: unknown scheme %q", redactURL(explicit), u.Scheme)
-	}
-	return http.ProxyURL(u), nil
+	return func(r *http.Request) (*url.URL, error) {
+		u, err := pick(r)
+		if u == nil || err != nil {
+			return u, err
+		}
+		withUser := *u
+		withUser.User = user
+		return &withUser, nil
+	}, nil
 }
 
 // redactURL hides the password of a URL's userinfo.
@@ -170,4 +200,24 @@ func redactURL(raw string) string {
 		return raw
 	}
 	return u.Redacted()
+}
+
+// proxyConnectError is a proxy's refusal of a CONNECT tunnel. net/http
+// reports it as a bare status text, which says neither that the proxy
+// answered nor what it wants.
+type proxyConnectError struct {
+	proxy     string
+	status    string // "407 Proxy Authentication Required"
+	challenge string // Proxy-Authenticate
+}
+
+func (e *proxyConnectError) Error() string {
+	msg := fmt.Sprintf("the proxy %s refused to open a tunnel: %s", e.proxy, e.status)
+	if strings.HasPrefix(e.status, "407") {
+		msg += "; put the credentials in the proxy URL (http://user:password@host:port) or set the proxy auth"
+		if e.challenge != "" {
+			msg += fmt.Sprintf(" (it asks for %s)", e.challenge)
+		}
+	}
+	return msg
 }

@@ -32,7 +32,10 @@ func ParseURL(raw string) (*url.URL, error) {
 	lower := strings.ToLower(scheme)
 	if !isKnownScheme(lower) {
 		msg := fmt.Sprintf("unknown scheme %q", scheme)
-		if s := closestScheme(lower); s != "" {
+		if otherSchemes[lower] {
+			// A real scheme of another protocol, not a typo of http.
+			msg = fmt.Sprintf("scheme %q is not HTTP: Knock sends http and https", scheme)
+		} else if s := closestScheme(lower); s != "" {
 			msg += fmt.Sprintf(": did you mean %q?", s)
 		} else {
 			msg += ": Knock sends http and https"
@@ -56,8 +59,18 @@ func ParseURL(raw string) (*url.URL, error) {
 	if err != nil {
 		return nil, urlError(raw, unwrapURLError(err).Error())
 	}
+	if u.Hostname() == "" {
+		return nil, urlError(raw, "the URL has no host")
+	}
 	u.Scheme = lower
 	return u, nil
+}
+
+// otherSchemes are schemes of other protocols, close enough to http to be
+// "corrected" by the edit distance but not typos.
+var otherSchemes = map[string]bool{
+	"ftp": true, "ftps": true, "sftp": true, "file": true, "ws": true, "wss": true, "ssh": true,
+	"git": true, "data": true, "mailto": true, "gopher": true, "tcp": true, "udp": true, "grpc": true,
 }
 
 // URLError is a URL that cannot be sent.
@@ -68,7 +81,30 @@ type URLError struct {
 
 func (e *URLError) Error() string { return fmt.Sprintf("bad URL %q: %s", e.URL, e.Reason) }
 
-func urlError(raw, reason string) error { return &URLError{URL: raw, Reason: reason} }
+func urlError(raw, reason string) error { return &URLError{URL: redactRawURL(raw), Reason: reason} }
+
+// redactRawURL hides the password of a URL that may not parse, so that an
+// error about the URL never shows it.
+func redactRawURL(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	start := len(raw) - len(rest)
+	end := len(rest)
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		end = i
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if at < 0 {
+		return raw
+	}
+	user, _, hasPassword := strings.Cut(rest[:at], ":")
+	if !hasPassword {
+		return raw
+	}
+	return raw[:start] + user + ":xxxxx" + rest[at:]
+}
 
 func checkPort(authority string) error {
 	host := authority

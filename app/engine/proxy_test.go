@@ -108,7 +108,7 @@ func TestProxyNoProxySelection(t *testing.T) {
 	}
 	for _, tc := range cases {
 		req, _ := http.NewRequest("GET", tc.target, nil)
-		u, err := tr.Proxy(req)
+		u, err := tr.transport.Proxy(req)
 		got := ""
 		if u != nil {
 			got = u.String()
@@ -125,7 +125,7 @@ func TestProxyNoProxySelection(t *testing.T) {
 		t.Fatal(err)
 	}
 	req, _ := http.NewRequest("GET", "http://skip.knock.test/", nil)
-	if u, _ := tr.Proxy(req); u == nil || u.Host != "explicit.knock.test:8080" {
+	if u, _ := tr.transport.Proxy(req); u == nil || u.Host != "explicit.knock.test:8080" {
 		t.Errorf("explicit proxy for a NO_PROXY host = %v", u)
 	}
 
@@ -134,7 +134,7 @@ func TestProxyNoProxySelection(t *testing.T) {
 	t.Setenv("HTTP_PROXY", "http://changed.knock.test:1")
 	tr, _ = newTestEngine(t).transports.get(transportConfig{})
 	req, _ = http.NewRequest("GET", "http://api.knock.test/", nil)
-	if u, _ := tr.Proxy(req); u == nil || u.Host != "changed.knock.test:1" {
+	if u, _ := tr.transport.Proxy(req); u == nil || u.Host != "changed.knock.test:1" {
 		t.Errorf("a new Engine uses proxy %v, want the changed environment", u)
 	}
 }

@@ -168,7 +168,7 @@ func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, host 
 	setAcceptEncoding(req)
 
 	host.set(res.url.Host)
-	rec := &recorder{engine: e, settings: res.Settings, clientCerts: opt.ClientCerts, host: host}
+	rec := &recorder{engine: e, settings: res.Settings, clientCerts: opt.ClientCerts, host: host, connectionBound: isConnectionBound(res.Auth.Type)}
 	out := &Response{Started: started}
 	resp, final, err := e.follow(ctx, e.jar(opt.CollectionID), req, scheme, rec, res.Settings, out)
 	if err != nil {
@@ -242,6 +242,16 @@ func (e *Engine) scheme(res *resolved, opt Options) (authlib.Scheme, error) {
 	}
 	e.schemes[key] = s
 	return s, nil
+}
+
+// isConnectionBound reports whether an auth type authenticates the TCP
+// connection rather than each request (MS-NLMP; RFC 4559 §6).
+func isConnectionBound(authType string) bool {
+	switch strings.ToLower(authType) {
+	case "ntlm", "negotiate":
+		return true
+	}
+	return false
 }
 
 // fingerprint identifies an auth spec by a hash of its type and params, so
@@ -409,6 +419,9 @@ type recorder struct {
 	settings    storage.Settings
 	clientCerts []authlib.ClientCert
 	host        *hostOfError
+	// connectionBound is set for NTLM and Negotiate, which authenticate a
+	// TCP connection and so need HTTP/1.1.
+	connectionBound bool
 
 	mu     sync.Mutex
 	hop    string // the URL of the current hop as the engine built it
@@ -440,7 +453,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &Error{Kind: KindRequest, Msg: err.Error(), Err: err}
 	}
 	clock := newPhaseClock()
-	resp, err := tr.RoundTrip(req.WithContext(clock.withTrace(req.Context())))
+	resp, err := tr.rt.RoundTrip(req.WithContext(clock.withTrace(req.Context())))
 	ex := Exchange{Method: req.Method, URL: req.URL.Redacted()}
 	if resp != nil {
 		ex.Status = resp.StatusCode
@@ -478,15 +491,20 @@ func (r *recorder) config(host string) (transportConfig, error) {
 		c.clientCert = &cc
 	}
 	if pa := s.ProxyAuth; pa != nil && !pa.IsNone() && pa.Type != storage.AuthInherit {
-		// Only Basic can be sent to a proxy up front; a challenge-response
-		// scheme would have to answer the proxy's 407 inside CONNECT,
-		// which net/http does not expose.
-		if !strings.EqualFold(pa.Type, "basic") {
-			err := fmt.Errorf("proxy auth %q is not supported: Knock authenticates to proxies with basic (user and password)", pa.Type)
+		// Basic is sent up front through the proxy URL's userinfo, which
+		// net/http puts on plain requests and on CONNECT. Digest and NTLM
+		// answer the proxy's 407, which authlib does on its own dialer.
+		switch strings.ToLower(pa.Type) {
+		case "basic":
+			c.proxyUser = url.UserPassword(pa.Params["username"], pa.Params["password"])
+		case "digest", "ntlm":
+			c.proxyAuth = pa
+		default:
+			err := fmt.Errorf("proxy auth %q is not supported: a proxy takes basic, digest or ntlm", pa.Type)
 			return c, &Error{Kind: KindProxy, Msg: err.Error(), Err: err}
 		}
-		c.proxyUser = url.UserPassword(pa.Params["username"], pa.Params["password"])
 	}
+	c.http1 = r.connectionBound
 	return c, nil
 }
 

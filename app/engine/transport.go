@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/http/httpproxy"
 
 	"github.com/knockhttp/knock/authlib"
+	"github.com/knockhttp/knock/storage"
 )
 
 // transportKey identifies a transport configuration. Requests with the same
@@ -28,21 +29,32 @@ type transportKey struct {
 	certID         string // hash of the client certificate files and password
 	proxy          string
 	proxyUser      string // hash of the proxy credentials from ProxyAuth
+	proxyAuth      string // challenge-response proxy auth: type and hash of params
+	http1          bool
 	connectTimeout time.Duration
 }
 
 // transportConfig is what a request asks of its transport.
 type transportConfig struct {
-	insecure       bool
-	caFile         string
-	clientCert     *authlib.ClientCert
-	proxy          string // explicit proxy URL; "" means the environment
-	proxyUser      *url.Userinfo
+	insecure   bool
+	caFile     string
+	clientCert *authlib.ClientCert
+	proxy      string // explicit proxy URL; "" means the environment
+	proxyUser  *url.Userinfo
+	// proxyAuth is a challenge-response method (digest, ntlm) to answer the
+	// proxy's 407 with; Basic goes in proxyUser instead.
+	proxyAuth *storage.AuthSpec
+	// http1 keeps the connection on HTTP/1.1: NTLM and Negotiate
+	// authenticate a TCP connection, which HTTP/2 multiplexing breaks.
+	http1          bool
 	connectTimeout time.Duration
 }
 
 func (c transportConfig) key() transportKey {
-	k := transportKey{insecure: c.insecure, caFile: c.caFile, proxy: c.proxy, connectTimeout: c.connectTimeout}
+	k := transportKey{insecure: c.insecure, caFile: c.caFile, proxy: c.proxy, connectTimeout: c.connectTimeout, http1: c.http1}
+	if c.proxyAuth != nil {
+		k.proxyAuth = fingerprint(*c.proxyAuth)
+	}
 	if c.clientCert != nil {
 		h := sha256.Sum256([]byte(c.clientCert.CertFile + "\x00" + c.clientCert.KeyFile + "\x00" + c.clientCert.Password))
 		k.certID = hex.EncodeToString(h[:])
@@ -54,36 +66,70 @@ func (c transportConfig) key() transportKey {
 	return k
 }
 
-// transports caches one *http.Transport per configuration.
-type transports struct {
-	mu sync.Mutex
-	m  map[transportKey]*http.Transport
+// pooledTransport is a cached transport and the RoundTripper to send
+// through it (the transport itself, or a proxy-auth wrapper around it).
+type pooledTransport struct {
+	transport *http.Transport
+	rt        http.RoundTripper
 }
 
-func (t *transports) get(c transportConfig) (*http.Transport, error) {
+// transports caches one transport per configuration.
+type transports struct {
+	mu sync.Mutex
+	m  map[transportKey]pooledTransport
+}
+
+func (t *transports) get(c transportConfig) (pooledTransport, error) {
 	k := c.key()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if tr, ok := t.m[k]; ok {
-		return tr, nil
+	if p, ok := t.m[k]; ok {
+		return p, nil
 	}
 	tr, err := newTransport(c)
 	if err != nil {
-		return nil, err
+		return pooledTransport{}, err
+	}
+	p := pooledTransport{transport: tr, rt: tr}
+	if c.proxyAuth != nil {
+		if p.rt, err = withProxyAuth(tr, c); err != nil {
+			return pooledTransport{}, err
+		}
 	}
 	if t.m == nil {
-		t.m = map[transportKey]*http.Transport{}
+		t.m = map[transportKey]pooledTransport{}
 	}
-	t.m[k] = tr
-	return tr, nil
+	t.m[k] = p
+	return p, nil
 }
 
 func (t *transports) closeIdle() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, tr := range t.m {
-		tr.CloseIdleConnections()
+	for _, p := range t.m {
+		p.transport.CloseIdleConnections()
 	}
+}
+
+// withProxyAuth lets authlib answer the proxy's 407 challenges, for plain
+// requests and inside the CONNECT of https ones. It needs an explicit
+// proxy URL: the environment's proxy is chosen per request.
+func withProxyAuth(tr *http.Transport, c transportConfig) (http.RoundTripper, error) {
+	if c.proxy == "" {
+		err := fmt.Errorf("proxy auth %q needs a proxy URL in the request's settings", c.proxyAuth.Type)
+		return nil, &Error{Kind: KindProxy, Msg: err.Error(), Err: err}
+	}
+	u, err := url.Parse(c.proxy)
+	if err != nil || u.Host == "" {
+		err = fmt.Errorf("bad proxy URL %q: want http://host:port", redactURL(c.proxy))
+		return nil, &Error{Kind: KindProxy, Msg: err.Error(), Err: err}
+	}
+	rt, err := authlib.ConfigureProxyAuth(tr, u, strings.ToLower(c.proxyAuth.Type), c.proxyAuth.Params)
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "authlib: ")
+		return nil, &Error{Kind: KindProxy, Msg: msg, Err: err}
+	}
+	return rt, nil
 }
 
 // DefaultConnectTimeout bounds the TCP connect when a request sets none.
@@ -131,7 +177,7 @@ func newTransport(c transportConfig) (*http.Transport, error) {
 		},
 		TLSClientConfig:       tlsConf,
 		TLSHandshakeTimeout:   timeout,
-		ForceAttemptHTTP2:     true,
+		ForceAttemptHTTP2:     !c.http1,
 		DisableCompression:    true, // the engine negotiates and decodes, see body.go
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   32,

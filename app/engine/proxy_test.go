@@ -188,8 +188,8 @@ func TestProxyAuthSetting(t *testing.T) {
 	if got := proxy.requestsFor("api.knock.test")[0].Header.Get("Proxy-Authorization"); got != basicOf("setting-user", "pw") {
 		t.Errorf("Proxy-Authorization %q: the proxy auth setting must win over the URL's credentials", got)
 	}
-	s.ProxyAuth = &storage.AuthSpec{Type: "digest", Params: map[string]string{"username": "u"}}
-	sendErr(t, newTestEngine(t), storage.Request{URL: "http://api.knock.test/", Settings: s}, Options{}, KindProxy, `proxy auth "digest" is not supported`)
+	s.ProxyAuth = &storage.AuthSpec{Type: "bearer", Params: map[string]string{"token": "t"}}
+	sendErr(t, newTestEngine(t), storage.Request{URL: "http://api.knock.test/", Settings: s}, Options{}, KindProxy, `proxy auth "bearer" is not supported`, "basic, digest or ntlm")
 }
 
 func TestProxyCredentialsSurviveACrossOriginRedirect(t *testing.T) {

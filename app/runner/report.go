@@ -1,0 +1,183 @@
+package runner
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// WriteText prints the run for people: one line per request, the failed
+// assertions under it, and the summary.
+func WriteText(w io.Writer, s *Summary) {
+	iter := 0
+	for _, r := range s.Results {
+		if r.Iteration != iter {
+			iter = r.Iteration
+			if len(s.Results) > 0 && s.Results[len(s.Results)-1].Iteration > 1 {
+				fmt.Fprintf(w, "Iteration %d\n", iter)
+			}
+		}
+		mark := "✓"
+		switch {
+		case r.Skipped:
+			mark = "-"
+		case r.Failed():
+			mark = "✗"
+		}
+		status := "---"
+		if r.Status > 0 {
+			status = fmt.Sprint(r.Status)
+		}
+		fmt.Fprintf(w, "  %s %s  %s %s  %s  %s\n", mark, r.Item, r.Method, r.URL, status, r.Duration.Round(time.Millisecond))
+		if r.Skipped {
+			fmt.Fprintln(w, "      not sent (--bail)")
+			continue
+		}
+		if r.Error != "" {
+			fmt.Fprintf(w, "      error: %s\n", r.Error)
+		}
+		for _, a := range r.Assertions {
+			if a.Passed {
+				fmt.Fprintf(w, "      ✓ %s\n", a.Name)
+				continue
+			}
+			if a.Error != "" {
+				fmt.Fprintf(w, "      ✗ %s: %s\n", a.Name, a.Error)
+			} else {
+				fmt.Fprintf(w, "      ✗ %s: got %s\n", a.Name, clip(a.Actual, 200))
+			}
+		}
+		for _, sk := range r.SkippedScripts {
+			fmt.Fprintf(w, "      - skipped: %s\n", sk)
+		}
+	}
+	fmt.Fprintf(w, "\n%d requests (%d failed), %d assertions (%d failed), %d scripts skipped, %d not sent, in %s\n",
+		s.Requests, s.FailedRequests, s.Assertions, s.FailedAssertions, s.SkippedScripts, s.NotSent, s.Duration.Round(time.Millisecond))
+}
+
+func clip(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// WriteJSON writes the summary as JSON.
+func WriteJSON(w io.Writer, s *Summary) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
+
+// JUnit XML, in the shape Jenkins, GitLab and GitHub test reporters read:
+// one testsuite per iteration, one testcase per request, a <failure> per
+// failed assertion and an <error> for a request that got no response.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr"`
+	Time      string      `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr"`
+	Cases     []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failures  []junitDetail `xml:"failure,omitempty"`
+	Error     *junitDetail  `xml:"error,omitempty"`
+	Skipped   *junitDetail  `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitDetail struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes the run as JUnit XML.
+func WriteJUnit(w io.Writer, s *Summary) error {
+	root := junitSuites{Name: s.Name, Time: seconds(s.Duration)}
+	var suite *junitSuite
+	for _, r := range s.Results {
+		if suite == nil || suite.Name != fmt.Sprintf("%s (iteration %d)", s.Name, r.Iteration) {
+			root.Suites = append(root.Suites, junitSuite{Name: fmt.Sprintf("%s (iteration %d)", s.Name, r.Iteration), Timestamp: s.Started.UTC().Format("2006-01-02T15:04:05")})
+			suite = &root.Suites[len(root.Suites)-1]
+		}
+		c := junitCase{Name: r.Item, Classname: strings.ReplaceAll(s.Name, ".", "_"), Time: seconds(r.Duration)}
+		switch {
+		case r.Skipped:
+			c.Skipped = &junitDetail{Message: "not sent (--bail)"}
+			suite.Skipped++
+		case r.Error != "":
+			c.Error = &junitDetail{Message: r.Error, Type: "RequestError", Text: r.Method + " " + r.URL}
+			suite.Errors++
+		default:
+			for _, a := range r.Assertions {
+				if a.Passed {
+					continue
+				}
+				msg := a.Name
+				if a.Error != "" {
+					msg += ": " + a.Error
+				} else {
+					msg += ": got " + clip(a.Actual, 500)
+				}
+				c.Failures = append(c.Failures, junitDetail{Message: msg, Type: "AssertionFailure"})
+			}
+			if len(c.Failures) > 0 {
+				suite.Failures++
+			}
+		}
+		if len(r.SkippedScripts) > 0 {
+			c.SystemOut = strings.Join(r.SkippedScripts, "\n")
+		}
+		suite.Cases = append(suite.Cases, c)
+		suite.Tests++
+	}
+	for i := range root.Suites {
+		su := &root.Suites[i]
+		var total time.Duration
+		for _, r := range s.Results {
+			if fmt.Sprintf("%s (iteration %d)", s.Name, r.Iteration) == su.Name {
+				total += r.Duration
+			}
+		}
+		su.Time = seconds(total)
+		root.Tests += su.Tests
+		root.Failures += su.Failures
+		root.Errors += su.Errors
+		root.Skipped += su.Skipped
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(root); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }

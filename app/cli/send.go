@@ -32,6 +32,8 @@ type sendFlags struct {
 	key          string
 	certPassword string
 	proxy        string
+	proxyAuth    string
+	proxyUser    string
 	timeout      time.Duration
 	connTimeout  time.Duration
 	noFollow     bool
@@ -58,6 +60,8 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.key, "key", "", "client private key PEM `FILE`")
 	fs.StringVar(&f.certPassword, "cert-password", "", "`PASSWORD` of a PKCS#12 client certificate; @FILE reads it from a file")
 	fs.StringVar(&f.proxy, "proxy", "", "send through the proxy `URL`, http://[user:password@]host:port (default: HTTP_PROXY, HTTPS_PROXY, NO_PROXY)")
+	fs.StringVar(&f.proxyAuth, "proxy-auth", "", "authenticate to the proxy with `TYPE`: basic (default with --proxy-user), digest or ntlm")
+	fs.StringVar(&f.proxyUser, "proxy-user", "", "`user:password` for the proxy (NTLM: DOMAIN\\user:password); @FILE reads it")
 	fs.DurationVar(&f.timeout, "timeout", 0, "total timeout, e.g. 30s (default none)")
 	fs.DurationVar(&f.connTimeout, "connect-timeout", 0, "connect timeout (default 30s)")
 	fs.BoolVar(&f.noFollow, "no-follow", false, "do not follow redirects")
@@ -111,6 +115,9 @@ func runSend(args []string, stdout, stderr io.Writer) int {
 		opt.Sink = stdout
 	}
 	opt.OnHeader = func(r *engine.Response) { writeHead(stdout, r) }
+	if err := ensureOAuth2Token(ctx, req.Auth, stderr); err != nil {
+		return fail(stderr, "%v", err)
+	}
 	bar := newProgressBar(stderr)
 	opt.Progress = bar.update
 
@@ -188,6 +195,13 @@ func (f *sendFlags) request(positional []string) (storage.Request, error) {
 	if f.proxy != "" {
 		s.Proxy = f.proxy
 	}
+	if f.proxyAuth != "" || f.proxyUser != "" {
+		pa, err := f.proxyAuthSpec()
+		if err != nil {
+			return req, err
+		}
+		s.ProxyAuth = pa
+	}
 	if f.timeout > 0 {
 		s.TimeoutMs = f.timeout.Milliseconds()
 	}
@@ -206,6 +220,28 @@ func (f *sendFlags) request(positional []string) (storage.Request, error) {
 	}
 	s.NoNetrc = s.NoNetrc || f.noNetrc
 	return req, nil
+}
+
+// proxyAuthSpec builds the proxy's auth from --proxy-auth and --proxy-user.
+func (f *sendFlags) proxyAuthSpec() (*storage.AuthSpec, error) {
+	typ := strings.ToLower(f.proxyAuth)
+	if typ == "" {
+		typ = "basic"
+	}
+	switch typ {
+	case "basic", "digest", "ntlm":
+	default:
+		return nil, fmt.Errorf("unknown --proxy-auth %q: want basic, digest or ntlm", f.proxyAuth)
+	}
+	if f.proxyUser == "" {
+		return nil, fmt.Errorf("--proxy-auth %s needs --proxy-user user:password", typ)
+	}
+	cred, err := readAtFile(f.proxyUser)
+	if err != nil {
+		return nil, fmt.Errorf("--proxy-user: %w", err)
+	}
+	user, pw, _ := strings.Cut(strings.TrimRight(cred, "\r\n"), ":")
+	return &storage.AuthSpec{Type: typ, Params: map[string]string{"username": user, "password": pw}}, nil
 }
 
 // body applies -d and --data-binary.

@@ -13,6 +13,7 @@ import (
 	"github.com/knockhttp/knock/app/cli"
 	"github.com/knockhttp/knock/app/engine"
 	"github.com/knockhttp/knock/app/ui"
+	"github.com/knockhttp/knock/app/workspace"
 	"github.com/knockhttp/knock/assets"
 )
 
@@ -34,7 +35,13 @@ func runWindow() {
 	a := fyneapp.NewWithID("io.github.knockhttp.knock")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Knock" + ui.DataDirHint())
-	deps := ui.Deps{Engine: engine.New()}
+	ws, err := workspace.Open("")
+	if err == nil {
+		defer ws.Close()
+	} else {
+		fmt.Fprintln(os.Stderr, "knock: "+err.Error())
+	}
+	deps := ui.Deps{Workspace: ws, OpenErr: err}
 	if os.Getenv("KNOCK_LOG_STARTUP") == "1" {
 		deps.OnFirstFrame = func() {
 			fmt.Fprintf(os.Stderr, "knock: first frame at %d\n", time.Now().UnixNano())

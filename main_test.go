@@ -152,6 +152,7 @@ func startXvfb(t *testing.T) string {
 // knockProcess is the running window.
 type knockProcess struct {
 	cmd     *exec.Cmd
+	home    string
 	started time.Time
 	mu      sync.Mutex
 	errBuf  bytes.Buffer
@@ -160,7 +161,13 @@ type knockProcess struct {
 
 func startKnock(t *testing.T, bin, display string) *knockProcess {
 	t.Helper()
-	home := t.TempDir()
+	return startKnockWithHome(t, bin, display, t.TempDir())
+}
+
+// startKnockWithHome starts the window with home as its HOME and XDG
+// directories.
+func startKnockWithHome(t *testing.T, bin, display, home string) *knockProcess {
+	t.Helper()
 	env := []string{
 		"DISPLAY=" + display,
 		"HOME=" + home,
@@ -182,7 +189,7 @@ func startKnock(t *testing.T, bin, display string) *knockProcess {
 		cmd = exec.Command("dbus-run-session", "--", bin)
 	}
 	cmd.Env = env
-	p := &knockProcess{cmd: cmd}
+	p := &knockProcess{cmd: cmd, home: home}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -279,17 +286,21 @@ func waitForWindow(t *testing.T, display, name string, timeout time.Duration) st
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		cmd := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^"+name)
-		cmd.Env = append(os.Environ(), "DISPLAY="+display)
-		if out, err := cmd.Output(); err == nil {
-			if ids := strings.Fields(string(out)); len(ids) > 0 {
-				return ids[0]
-			}
+		if ids := windowIDs(display, name); len(ids) > 0 {
+			return ids[0]
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("the %q window did not appear within %s", name, timeout)
 	return ""
+}
+
+// windowIDs lists the visible windows whose name starts with name.
+func windowIDs(display, name string) []string {
+	cmd := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^"+name)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, _ := cmd.Output()
+	return strings.Fields(string(out))
 }
 
 // screenshot saves the screen under test-artifacts and returns the path.
@@ -340,4 +351,38 @@ func countNear(img image.Image, c color.Color, tol int) int {
 func near(a, b uint32, tol int) bool {
 	d := int(a>>8) - int(b>>8)
 	return d >= -tol && d <= tol
+}
+
+func TestSecondWindowOnTheSameDataSaysAlreadyRunning(t *testing.T) {
+	bin := buildKnock(t)
+	display := startXvfb(t)
+	first := startKnock(t, bin, display)
+	firstID := waitForWindow(t, display, "Knock", 60*time.Second)
+	second := startKnockWithHome(t, bin, display, first.home)
+	deadline := time.Now().Add(30 * time.Second)
+	want := "Knock is already running (data: " + filepath.Join(first.home, ".local/share/knock") + ")"
+	for !strings.Contains(second.stderr(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second Knock did not say %q; its stderr:\n%s", want, second.stderr())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var secondID string
+	for secondID == "" && time.Now().Before(deadline) {
+		for _, id := range windowIDs(display, "Knock") {
+			if id != firstID {
+				secondID = id
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if secondID == "" {
+		t.Fatal("the second Knock showed no window")
+	}
+	time.Sleep(time.Second)
+	xdo(t, display, "windowraise", secondID)
+	screenshot(t, display, "window-already-running.png")
+	if second.cmd.ProcessState != nil {
+		t.Errorf("the second Knock exited instead of showing the message in its window")
+	}
 }

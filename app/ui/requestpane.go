@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/knockhttp/knock/app/engine"
+	"github.com/knockhttp/knock/app/workspace"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -18,7 +18,7 @@ var commonMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "O
 
 // requestPane is the top line: method, URL and Send.
 type requestPane struct {
-	engine   *engine.Engine
+	ws       *workspace.Workspace
 	response *responsePane
 
 	method *methodEntry
@@ -29,8 +29,8 @@ type requestPane struct {
 	inflight context.CancelFunc
 }
 
-func newRequestPane(e *engine.Engine, keys *shortcuts, resp *responsePane) *requestPane {
-	p := &requestPane{engine: e, response: resp}
+func newRequestPane(ws *workspace.Workspace, keys *shortcuts, resp *responsePane) *requestPane {
+	p := &requestPane{ws: ws, response: resp}
 	p.method = newMethodEntry(keys)
 	p.method.SetText("GET")
 	p.url = newShortcutEntry(keys)
@@ -78,8 +78,8 @@ func (p *requestPane) onSendTapped() {
 // UI goroutine, then hands the result over with fyne.Do.
 func (p *requestPane) sendInBackground(ctx context.Context, req storage.Request) {
 	var lastProgress time.Time
-	opt := engine.Options{
-		Netrc: true,
+	in := workspace.SendInput{
+		Request: req,
 		Progress: func(received, total int64) {
 			if time.Since(lastProgress) < 100*time.Millisecond {
 				return
@@ -88,7 +88,7 @@ func (p *requestPane) sendInBackground(ctx context.Context, req storage.Request)
 			fyne.Do(func() { p.response.showProgress(received, total) })
 		},
 	}
-	resp, err := p.engine.Send(ctx, req, opt)
+	resp, err := p.ws.Send(ctx, in)
 	var view *responseView
 	if err == nil {
 		view = prepareView(resp)

@@ -10,12 +10,15 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 
-	"github.com/knockhttp/knock/app/engine"
+	"github.com/knockhttp/knock/app/workspace"
 )
 
 // Deps are what the window needs from the rest of Knock.
 type Deps struct {
-	Engine *engine.Engine
+	// Workspace is the open data directory; nil when OpenErr says why it
+	// could not be opened.
+	Workspace *workspace.Workspace
+	OpenErr   error
 	// OnFirstFrame is called once, on the UI goroutine, when the window's
 	// first frame has been painted. main uses it to log start-up time.
 	OnFirstFrame func()
@@ -33,20 +36,22 @@ type Window struct {
 
 // Create builds the window's content and shortcuts.
 func Create(a fyne.App, w fyne.Window, d Deps) *Window {
-	if d.Engine == nil {
-		d.Engine = engine.New()
-	}
 	k := &Window{app: a, win: w, deps: d, keys: newShortcuts()}
+	w.Resize(fyne.NewSize(1100, 720))
+	if d.Workspace == nil {
+		w.SetContent(container.NewStack(openErrorPane(a, w, d.OpenErr), firstFrameProbe(d.OnFirstFrame)))
+		return k
+	}
 	k.response = newResponsePane()
-	k.request = newRequestPane(d.Engine, k.keys, k.response)
+	k.request = newRequestPane(d.Workspace, k.keys, k.response)
 	body := container.NewBorder(k.request.content(), nil, nil, nil, k.response.content())
 	w.SetContent(container.NewStack(body, firstFrameProbe(d.OnFirstFrame)))
 	k.keys.add(w.Canvas(), fyne.KeyReturn, fyne.KeyModifierShortcutDefault, k.request.onSendShortcut)
 	k.keys.add(w.Canvas(), fyne.KeyEnter, fyne.KeyModifierShortcutDefault, k.request.onSendShortcut)
 	k.keys.add(w.Canvas(), fyne.KeyL, fyne.KeyModifierShortcutDefault, k.request.focusURL)
 	w.Canvas().SetOnTypedKey(k.onTypedKey)
-	w.Resize(fyne.NewSize(1100, 720))
 	w.Canvas().Focus(k.request.url)
+	chooseSecretStore(w, d.Workspace, func() {})
 	return k
 }
 

@@ -1,0 +1,5 @@
+//go:build !race
+
+package bodyview
+
+const raceEnabled = false

@@ -1,0 +1,121 @@
+package sidebar
+
+import (
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/knockhttp/knock/storage"
+)
+
+// Sidebar is the left pane of the window: Collections and History behind
+// a switch. Create it with New; set the hooks before the user can act
+// (right after New). Every method must be called on Fyne's goroutine.
+type Sidebar struct {
+	// OnOpenRequest is called when a saved request is tapped (in the tree
+	// or in the search results), or chosen with the keyboard.
+	OnOpenRequest func(id string)
+	// OnOpenHistory is called with a history entry's ID in decimal when
+	// the entry is tapped; History().Reopen(strconv.ParseUint(id, 10, 64))
+	// gives the request.
+	OnOpenHistory func(id string)
+	// OnExport is called with a collection, folder or request ID by the
+	// Export… action. Without it the action is disabled.
+	OnExport func(nodeID string)
+	// OnCopyCurl is called with a request ID by "Copy as curl". Without it
+	// the action is disabled.
+	OnCopyCurl func(requestID string)
+	// OnChanged is called after every edit of the tree the store accepted
+	// (create, rename, move, duplicate, delete, undo).
+	OnChanged func()
+
+	db  *storage.DB
+	win fyne.Window
+	do  func(func()) // runOnUI as it was at New
+
+	busy     atomic.Int64 // jobs queued or running, for the tests
+	writes   serial       // tree loads and edits, in order
+	searches latest       // tree search
+	pages    latest       // history pages
+
+	colls   *collectionsPane
+	history *historyPane
+	tabs    *container.AppTabs
+	collTab *container.TabItem
+	histTab *container.TabItem
+}
+
+// New builds the sidebar and starts loading the collections on a
+// goroutine; the tree shows "Loading…" until they are there. win is used
+// for dialogs (errors, names, confirmations).
+func New(db *storage.DB, win fyne.Window) *Sidebar {
+	s := &Sidebar{db: db, win: win, do: runOnUI}
+	s.writes.busy = &s.busy
+	s.searches.busy = &s.busy
+	s.pages.busy = &s.busy
+	s.colls = newCollectionsPane(s)
+	s.history = newHistoryPane(s)
+	s.collTab = container.NewTabItemWithIcon("Collections", theme.FolderIcon(), s.colls.content())
+	s.histTab = container.NewTabItemWithIcon("History", theme.HistoryIcon(), s.history.content())
+	s.tabs = container.NewAppTabs(s.collTab, s.histTab)
+	s.tabs.OnSelected = s.onTabSelected
+	s.colls.reload()
+	return s
+}
+
+// Content is the sidebar's widget tree, to place in the window.
+func (s *Sidebar) Content() fyne.CanvasObject { return s.tabs }
+
+// Reload reads every collection from the store again, on a goroutine.
+// Use it after changes made elsewhere (an import, a save that renamed a
+// request); the sidebar's own edits need no reload.
+func (s *Sidebar) Reload() { s.colls.reload() }
+
+// RefreshHistory reads the first page of history again with the current
+// filter, on a goroutine. Call it after each send.
+func (s *Sidebar) RefreshHistory() { s.history.reload() }
+
+// Select shows a saved request (or folder, or collection) as selected in
+// the tree, opening the folders above it and scrolling to it, without
+// calling OnOpenRequest. An ID not loaded yet is selected once the tree
+// is there.
+func (s *Sidebar) Select(id string) {
+	if s.tabs.Selected() != s.collTab {
+		s.tabs.Select(s.collTab)
+	}
+	s.colls.selectNode(id)
+}
+
+// ShowCollections switches to the Collections pane.
+func (s *Sidebar) ShowCollections() { s.tabs.Select(s.collTab) }
+
+// ShowHistory switches to the History pane and refreshes it.
+func (s *Sidebar) ShowHistory() { s.tabs.Select(s.histTab) }
+
+func (s *Sidebar) onTabSelected(item *container.TabItem) {
+	if item == s.histTab {
+		s.history.reload()
+	}
+}
+
+// ---- hooks, called on the UI goroutine ----
+
+func (s *Sidebar) openRequest(id string) {
+	if s.OnOpenRequest != nil {
+		s.OnOpenRequest(id)
+	}
+}
+
+func (s *Sidebar) openHistory(id string) {
+	if s.OnOpenHistory != nil {
+		s.OnOpenHistory(id)
+	}
+}
+
+func (s *Sidebar) changed() {
+	if s.OnChanged != nil {
+		s.OnChanged()
+	}
+}

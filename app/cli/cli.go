@@ -11,7 +11,7 @@ import (
 
 // Commands are the headless subcommands; main runs the window for anything
 // else.
-var Commands = map[string]bool{"send": true, "help": true, "version": true}
+var Commands = map[string]bool{"send": true, "run": true, "help": true, "version": true}
 
 // IsCommand reports whether args (without the program name) start a
 // headless command.
@@ -38,6 +38,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "send":
 		return runSend(args[1:], stdout, stderr)
+	case "run":
+		return runRun(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "knock", Version)
 		return 0
@@ -60,6 +62,7 @@ Knock: a native REST client.
 Usage:
   knock                  open the window
   knock send [flags] URL send one request and print the response like curl -i
+  knock run TARGET       run a collection and check its assertions (knock run --help)
   knock help send        the flags of send, and every auth method
   knock version
 

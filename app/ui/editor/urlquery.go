@@ -173,7 +173,7 @@ func escapeQuery(s string, key bool) string {
 			switch {
 			case c == ' ':
 				b.WriteByte('+')
-			case c == '%' || c == '&' || c == '#' || c == '+' || c < 0x20 || c == 0x7f || (key && c == '=') || (open && c == '{'):
+			case mustEscape(c, key, open):
 				const hex = "0123456789ABCDEF"
 				b.WriteByte('%')
 				b.WriteByte(hex[c>>4])
@@ -184,6 +184,20 @@ func escapeQuery(s string, key bool) string {
 		}
 	}
 	return b.String()
+}
+
+// mustEscape reports whether byte c of a key or value would be misread by
+// parseQuery; open says that the text holds an unclosed "{{".
+func mustEscape(c byte, key, open bool) bool {
+	switch c {
+	case '%', '&', '#', '+', 0x7f:
+		return true
+	case '=':
+		return key
+	case '{':
+		return open
+	}
+	return c < 0x20
 }
 
 // unescapeQuery decodes %XX and '+' outside {{variable}} references. A '%'

@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,7 +107,10 @@ func TestWindowSendsTypedURL(t *testing.T) {
 func buildKnock(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "knock")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is not on PATH: %v", err)
+	}
 	cmd := exec.Command(gobin, "build", "-race", "-o", bin, ".")
 	cmd.Env = os.Environ()
 	if out, err := cmd.CombinedOutput(); err != nil {

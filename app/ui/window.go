@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 
+	"github.com/knockhttp/knock/app/ui/sidebar"
 	"github.com/knockhttp/knock/app/workspace"
 )
 
@@ -24,41 +25,86 @@ type Deps struct {
 	OnFirstFrame func()
 }
 
-// Window is Knock's main window.
+// Window is Knock's main window: the toolbar, the sidebar and the request
+// tabs.
 type Window struct {
-	app      fyne.App
-	win      fyne.Window
-	deps     Deps
-	keys     *shortcuts
-	request  *requestPane
-	response *responsePane
+	app  fyne.App
+	win  fyne.Window
+	ws   *workspace.Workspace
+	keys *shortcuts
+
+	toolbar *toolbar
+	sidebar *sidebar.Sidebar
+	tabs    *requestTabs
+	vars    *variables
 }
 
 // Create builds the window's content and shortcuts.
 func Create(a fyne.App, w fyne.Window, d Deps) *Window {
-	k := &Window{app: a, win: w, deps: d, keys: newShortcuts()}
-	w.Resize(fyne.NewSize(1100, 720))
+	k := &Window{app: a, win: w, ws: d.Workspace, keys: newShortcuts()}
+	w.Resize(fyne.NewSize(1280, 800))
 	if d.Workspace == nil {
 		w.SetContent(container.NewStack(openErrorPane(a, w, d.OpenErr), firstFrameProbe(d.OnFirstFrame)))
 		return k
 	}
-	k.response = newResponsePane()
-	k.request = newRequestPane(d.Workspace, k.keys, k.response)
-	body := container.NewBorder(k.request.content(), nil, nil, nil, k.response.content())
-	w.SetContent(container.NewStack(body, firstFrameProbe(d.OnFirstFrame)))
-	k.keys.add(w.Canvas(), fyne.KeyReturn, fyne.KeyModifierShortcutDefault, k.request.onSendShortcut)
-	k.keys.add(w.Canvas(), fyne.KeyEnter, fyne.KeyModifierShortcutDefault, k.request.onSendShortcut)
-	k.keys.add(w.Canvas(), fyne.KeyL, fyne.KeyModifierShortcutDefault, k.request.focusURL)
-	w.Canvas().SetOnTypedKey(k.onTypedKey)
-	w.Canvas().Focus(k.request.url)
-	chooseSecretStore(w, d.Workspace, func() {})
+	applyTheme(a, d.Workspace)
+	k.vars = newVariables(d.Workspace)
+	k.tabs = newRequestTabs(k)
+	k.sidebar = sidebar.New(d.Workspace.DB, w)
+	k.sidebar.OnOpenRequest = k.tabs.openSaved
+	k.sidebar.OnOpenHistory = k.tabs.openHistory
+	k.sidebar.OnCopyCurl = k.copyAsCurl
+	k.sidebar.OnExport = k.exportNode
+	k.toolbar = newToolbar(k)
+
+	split := container.NewHSplit(k.sidebar.Content(), k.tabs.content())
+	split.Offset = 0.22
+	body := container.NewBorder(k.toolbar.content(), nil, nil, nil, split)
+	w.SetContent(container.NewStack(body, firstFrameProbe(func() {
+		k.tabs.focusURL() // the URL entry can take focus once it is on screen
+		if d.OnFirstFrame != nil {
+			d.OnFirstFrame()
+		}
+	})))
+	k.registerShortcuts()
+	w.SetCloseIntercept(k.onClose)
+
+	chooseSecretStore(w, d.Workspace, k.onSecretsReady)
 	return k
+}
+
+// onSecretsReady runs once a secret store is attached: saved requests can
+// now be opened with their secrets, so the tabs are restored.
+func (k *Window) onSecretsReady() {
+	k.vars.reload(k.toolbar.refreshEnvironments)
+	k.tabs.restore()
+	go k.ws.DB.PurgeExpiredTrash() //nolint:errcheck // housekeeping; the next start tries again
+}
+
+func (k *Window) registerShortcuts() {
+	c := k.win.Canvas()
+	mod := fyne.KeyModifierShortcutDefault
+	k.keys.add(c, fyne.KeyReturn, mod, k.tabs.sendActive)
+	k.keys.add(c, fyne.KeyEnter, mod, k.tabs.sendActive)
+	k.keys.add(c, fyne.KeyS, mod, k.tabs.saveActive)
+	k.keys.add(c, fyne.KeyT, mod, k.tabs.newDraft)
+	k.keys.add(c, fyne.KeyW, mod, k.tabs.closeActive)
+	k.keys.add(c, fyne.KeyL, mod, k.tabs.focusURL)
+	k.keys.add(c, fyne.KeyF, mod, k.tabs.focusSearch)
+	k.keys.add(c, fyne.KeyE, mod, k.toolbar.cycleEnvironment)
+	k.keys.add(c, fyne.KeyP, mod, k.showQuickOpen)
+	c.SetOnTypedKey(k.onTypedKey)
 }
 
 func (k *Window) onTypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape {
-		k.request.cancel()
+		k.tabs.cancelActive()
 	}
+}
+
+// onClose saves the open tabs, then asks before dropping unsaved changes.
+func (k *Window) onClose() {
+	k.tabs.saveSession(func() { k.win.Close() })
 }
 
 // firstFrameProbe is a one-pixel transparent raster: the painter calls its

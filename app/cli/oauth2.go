@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/knockhttp/knock/app/engine"
 	"github.com/knockhttp/knock/authlib"
 	"github.com/knockhttp/knock/storage"
 )
@@ -16,12 +17,26 @@ import (
 // usable token is cached. Grants without the user (client credentials,
 // password, refresh) are left to the scheme, which fetches them itself.
 // The browser URL and the device code are printed to stderr, so the
-// command works on a machine without a browser too.
-func ensureOAuth2Token(ctx context.Context, a storage.AuthSpec, stderr io.Writer) error {
-	if a.Type != "oauth2" || a.Params["accessToken"] != "" {
+// command works on a machine without a browser too. The parameters'
+// {{variables}} are resolved from vars first, as the send resolves them,
+// so that the token is fetched from the right endpoints and cached under
+// the key the send looks up.
+func ensureOAuth2Token(ctx context.Context, a storage.AuthSpec, vars engine.Variables, stderr io.Writer) error {
+	if a.Type != "oauth2" {
 		return nil
 	}
-	s, err := authlib.New("oauth2", a.Params)
+	params := make(map[string]string, len(a.Params))
+	for k, v := range a.Params {
+		x, err := engine.ExpandString(vars, v)
+		if err != nil {
+			return nil // the send names the unresolved variable, before anything is sent
+		}
+		params[k] = x
+	}
+	if params["accessToken"] != "" {
+		return nil
+	}
+	s, err := authlib.New("oauth2", params)
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,11 @@ func runSend(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	opt := engine.Options{Vars: vars, Netrc: !f.noNetrc}
+	// One trace for the whole command, so that --trace also shows the
+	// steps of an OAuth 2 token fetched before the send (the browser and
+	// device grants).
+	trace := &authlib.Trace{}
+	opt := engine.Options{Vars: vars, Netrc: !f.noNetrc, Trace: trace}
 	var out *os.File
 	if f.output != "" && f.output != "-" {
 		out, err = os.Create(f.output)
@@ -115,7 +119,7 @@ func runSend(args []string, stdout, stderr io.Writer) int {
 		opt.Sink = stdout
 	}
 	opt.OnHeader = func(r *engine.Response) { writeHead(stdout, r) }
-	if err := ensureOAuth2Token(ctx, req.Auth, stderr); err != nil {
+	if err := ensureOAuth2Token(authlib.WithTrace(ctx, trace), req.Auth, vars, stderr); err != nil {
 		return fail(stderr, "%v", err)
 	}
 	bar := newProgressBar(stderr)

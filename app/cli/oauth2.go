@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	"github.com/knockhttp/knock/app/engine"
@@ -21,7 +22,10 @@ import (
 // {{variables}} are resolved from vars first, as the send resolves them,
 // so that the token is fetched from the right endpoints and cached under
 // the key the send looks up.
-func ensureOAuth2Token(ctx context.Context, a storage.AuthSpec, vars engine.Variables, stderr io.Writer) error {
+//
+// The token request goes through client, built from the request's TLS and
+// proxy settings, so --cacert, --insecure, --cert and --proxy apply to it.
+func ensureOAuth2Token(ctx context.Context, a storage.AuthSpec, vars engine.Variables, client *http.Client, stderr io.Writer) error {
 	if a.Type != "oauth2" {
 		return nil
 	}
@@ -44,6 +48,7 @@ func ensureOAuth2Token(ctx context.Context, a storage.AuthSpec, vars engine.Vari
 	if !ok || !o.Interactive() {
 		return nil
 	}
+	o.SetHTTPClient(client)
 	if tok, err := o.CachedToken(); err == nil && tok != nil && (!tok.Expired(time.Now(), 30*time.Second) || tok.RefreshToken != "") {
 		return nil
 	} else if err != nil && !errors.Is(err, authlib.ErrTokenNotCached) {

@@ -119,13 +119,14 @@ func runSend(args []string, stdout, stderr io.Writer) int {
 		opt.Sink = stdout
 	}
 	opt.OnHeader = func(r *engine.Response) { writeHead(stdout, r) }
-	if err := ensureOAuth2Token(authlib.WithTrace(ctx, trace), req.Auth, vars, stderr); err != nil {
+	eng := engine.New()
+	if err := ensureOAuth2Token(authlib.WithTrace(ctx, trace), req.Auth, vars, eng.HTTPClient(req.Settings, nil), stderr); err != nil {
 		return fail(stderr, "%v", err)
 	}
 	bar := newProgressBar(stderr)
 	opt.Progress = bar.update
 
-	resp, err := engine.New().Send(ctx, req, opt)
+	resp, err := eng.Send(ctx, req, opt)
 	bar.finish()
 	if err != nil {
 		if out != nil {

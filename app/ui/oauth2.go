@@ -8,13 +8,17 @@ import (
 
 	"github.com/knockhttp/knock/app/ui/editor"
 	"github.com/knockhttp/knock/authlib"
+	"github.com/knockhttp/knock/storage"
 )
 
 // The OAuth 2 hooks of the request editor. They run on goroutines the
 // editor starts; tokens live in the secret store through authlib's token
 // cache (see workspace.attach).
 
-func oauth2Scheme(params map[string]string) (*authlib.OAuth2, error) {
+// oauth2Scheme builds the scheme whose token cache the hooks work on. Its
+// token requests go through the engine's transports, so the settings'
+// CA bundle, TLS default and proxy apply to them.
+func (k *Window) oauth2Scheme(params map[string]string) (*authlib.OAuth2, error) {
 	s, err := authlib.New("oauth2", params)
 	if err != nil {
 		return nil, err
@@ -23,11 +27,19 @@ func oauth2Scheme(params map[string]string) (*authlib.OAuth2, error) {
 	if !ok {
 		return nil, errors.New("oauth2: unexpected scheme type")
 	}
+	st := storage.Settings{}
+	if app, err := k.ws.DB.Settings(); err == nil {
+		st.Insecure, st.CAFile = app.TLS.Insecure, app.CABundle
+		if app.Proxy.Mode == "manual" {
+			st.Proxy = app.Proxy.URL
+		}
+	}
+	o.SetHTTPClient(k.ws.Engine.HTTPClient(st, nil))
 	return o, nil
 }
 
 func (k *Window) oauth2GetToken(ctx context.Context, params map[string]string, progress func(string)) (editor.TokenInfo, error) {
-	o, err := oauth2Scheme(params)
+	o, err := k.oauth2Scheme(params)
 	if err != nil {
 		return editor.TokenInfo{}, err
 	}
@@ -45,7 +57,7 @@ func (k *Window) oauth2GetToken(ctx context.Context, params map[string]string, p
 }
 
 func (k *Window) oauth2Refresh(ctx context.Context, params map[string]string, progress func(string)) (editor.TokenInfo, error) {
-	o, err := oauth2Scheme(params)
+	o, err := k.oauth2Scheme(params)
 	if err != nil {
 		return editor.TokenInfo{}, err
 	}
@@ -57,7 +69,7 @@ func (k *Window) oauth2Refresh(ctx context.Context, params map[string]string, pr
 }
 
 func (k *Window) oauth2Clear(ctx context.Context, params map[string]string) error {
-	o, err := oauth2Scheme(params)
+	o, err := k.oauth2Scheme(params)
 	if err != nil {
 		return err
 	}
@@ -65,7 +77,7 @@ func (k *Window) oauth2Clear(ctx context.Context, params map[string]string) erro
 }
 
 func (k *Window) oauth2Cached(ctx context.Context, params map[string]string) (editor.TokenInfo, bool, error) {
-	o, err := oauth2Scheme(params)
+	o, err := k.oauth2Scheme(params)
 	if err != nil {
 		return editor.TokenInfo{}, false, err
 	}

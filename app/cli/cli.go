@@ -11,7 +11,7 @@ import (
 
 // Commands are the headless subcommands; main runs the window for anything
 // else.
-var Commands = map[string]bool{"send": true, "run": true, "help": true, "version": true}
+var Commands = map[string]bool{"send": true, "run": true, "import": true, "export": true, "gen": true, "help": true, "version": true}
 
 // IsCommand reports whether args (without the program name) start a
 // headless command.
@@ -40,6 +40,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runSend(args[1:], stdout, stderr)
 	case "run":
 		return runRun(args[1:], stdout, stderr)
+	case "import":
+		return runImport(args[1:], stdout, stderr)
+	case "export":
+		return runExport(args[1:], stdout, stderr)
+	case "gen":
+		return runGen(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "knock", Version)
 		return 0
@@ -63,6 +69,9 @@ Usage:
   knock                  open the window
   knock send [flags] URL send one request and print the response like curl -i
   knock run TARGET       run a collection and check its assertions (knock run --help)
+  knock import FILE...   add Postman, Insomnia, HAR, curl, .http, OpenAPI, Bruno or native files to the store
+  knock export --format native|postman|har|curl|http --collection NAME [-o PATH]
+  knock gen --lang curl|python|go|js|httpie REQUESTFILE
   knock help send        the flags of send, and every auth method
   knock version
 

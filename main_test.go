@@ -48,7 +48,7 @@ func TestWindowSendsTypedURL(t *testing.T) {
 	defer srv.Close()
 
 	app := startKnock(t, bin, display)
-	wid := waitForWindow(t, display, "Knock", 60*time.Second)
+	wid := waitForWindow(t, display, "Knock", 120*time.Second)
 	t.Logf("window %s appeared", wid)
 
 	xdo(t, display, "windowfocus", "--sync", wid)
@@ -359,7 +359,7 @@ func TestSecondWindowOnTheSameDataSaysAlreadyRunning(t *testing.T) {
 	bin := buildKnock(t)
 	display := startXvfb(t)
 	first := startKnock(t, bin, display)
-	firstID := waitForWindow(t, display, "Knock", 60*time.Second)
+	firstID := waitForWindow(t, display, "Knock", 120*time.Second)
 	second := startKnockWithHome(t, bin, display, first.home)
 	deadline := time.Now().Add(30 * time.Second)
 	want := "Knock is already running (data: " + filepath.Join(first.home, ".local/share/knock") + ")"

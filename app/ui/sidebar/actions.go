@@ -166,33 +166,31 @@ func (p *collectionsPane) onRename(id string) {
 }
 
 // rename shows the new name at once and saves it; if the store refuses,
-// the old name comes back.
+// the collection is read again, bringing the stored name back.
 func (p *collectionsPane) rename(id, name string) {
 	n := p.m.get(id)
 	if n == nil || n.name == name {
 		return
 	}
-	old := n.name
+	old, coll := n.name, n.collection().id
 	n.name = name
 	p.tree.RefreshItem(id)
-	p.search.rerun()
+	p.refreshSearch()
 	p.s.writes.run(func() {
 		err := p.s.db.Rename(id, name)
-		p.s.do(func() { p.onRenamed(id, old, name, err) })
+		p.s.do(func() { p.onRenamed(id, coll, old, err) })
 	})
 }
 
-func (p *collectionsPane) onRenamed(id, old, name string, err error) {
+// onRenamed reports a rename the store refused, and reads the collection
+// again so the tree shows what is stored.
+func (p *collectionsPane) onRenamed(id, coll, old string, err error) {
 	if err == nil {
 		p.s.changed()
 		return
 	}
-	if n := p.m.get(id); n != nil && n.name == name {
-		n.name = old
-		p.tree.RefreshItem(id)
-		p.search.rerun()
-	}
 	p.s.showError("Could not rename "+quote(old), err)
+	p.refreshCollections("", coll)
 }
 
 // ---- duplicate ----
@@ -225,7 +223,7 @@ func (p *collectionsPane) onDelete(id string) {
 	if n == nil {
 		return
 	}
-	coll, name, kind := n.collection().id, n.name, n.kind
+	coll, name := n.collection().id, n.name
 	if sel := p.m.get(p.selected); sel != nil && n.contains(sel) {
 		p.tree.UnselectAll()
 		p.selected = ""
@@ -240,7 +238,7 @@ func (p *collectionsPane) onDelete(id string) {
 				p.refreshCollections("", coll)
 				return
 			}
-			p.banner.show("Deleted "+string(kind)+" "+quote(name), func() { p.undoDelete(trashID, id, coll, name) })
+			p.banner.show("Deleted "+quote(name), func() { p.undoDelete(trashID, id, coll, name) })
 			p.s.changed()
 		})
 	})

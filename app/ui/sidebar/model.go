@@ -27,15 +27,6 @@ func (n *node) collection() *node {
 	return n
 }
 
-// parentID is the ID storage.DB.Move takes as the parent: the folder, or
-// the collection for the top level.
-func (n *node) parentID() string {
-	if n.parent == nil {
-		return ""
-	}
-	return n.parent.id
-}
-
 // contains reports whether other is n or below n.
 func (n *node) contains(other *node) bool {
 	for p := other; p != nil; p = p.parent {
@@ -204,11 +195,10 @@ func (m *model) replaceCollection(sn *storage.Node) *node {
 	fresh := m.adopt(sn, nil)
 	for i, r := range m.roots {
 		if r.id == sn.ID {
-			m.forgetExcept(r, fresh)
+			m.forgetStale(r)
 			roots := append([]*node(nil), m.roots...)
 			roots[i] = fresh
 			m.setRoots(roots)
-			m.reindex(fresh)
 			return fresh
 		}
 	}
@@ -216,8 +206,9 @@ func (m *model) replaceCollection(sn *storage.Node) *node {
 	return fresh
 }
 
-// forgetExcept drops old's IDs from the index unless fresh holds them.
-func (m *model) forgetExcept(old, fresh *node) {
+// forgetStale drops old's IDs from the index, except those that a fresh
+// copy has taken over already.
+func (m *model) forgetStale(old *node) {
 	var walk func(*node)
 	walk = func(n *node) {
 		if m.byID[n.id] == n {
@@ -228,21 +219,6 @@ func (m *model) forgetExcept(old, fresh *node) {
 		}
 	}
 	walk(old)
-	m.reindex(fresh)
-}
-
-func (m *model) reindex(n *node) {
-	m.byID[n.id] = n
-	for _, c := range n.children {
-		m.reindex(c)
-	}
-}
-
-// dropCollection removes a collection that no longer exists.
-func (m *model) dropCollection(id string) {
-	if n := m.byID[id]; n != nil && n.parent == nil {
-		m.remove(n)
-	}
 }
 
 // orderRoots puts the collections in the order of ids; collections not

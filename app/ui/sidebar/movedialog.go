@@ -127,17 +127,6 @@ func (d *moveDialog) onSelected(i widget.ListItemID) {
 	d.move.Enable()
 }
 
-// choose selects the target whose path is path, as a tap would.
-func (d *moveDialog) choose(path string) bool {
-	for i, t := range d.shown {
-		if t.path == path {
-			d.list.Select(i)
-			return true
-		}
-	}
-	return false
-}
-
 func (d *moveDialog) onMove() {
 	if d.chosen == nil {
 		return

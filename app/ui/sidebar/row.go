@@ -29,8 +29,9 @@ type treeRow struct {
 	icon  *widget.Icon
 	badge *methodBadge
 	name  *widget.Label
-	path  *widget.Label // search results only: where the request is
+	path  *widget.RichText // search results only: where the request is
 	more  *widget.Button
+	box   *fyne.Container // laid out again when a part shows or hides
 }
 
 // newTreeRow builds a row; withPath adds the second line that search
@@ -45,24 +46,40 @@ func newTreeRow(a rowActions, withPath bool) *treeRow {
 	r.more = &widget.Button{Icon: theme.MoreHorizontalIcon(), Importance: widget.LowImportance, OnTapped: r.onMoreTapped}
 	r.more.Hide()
 	if withPath {
-		r.path = &widget.Label{Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText, Importance: widget.LowImportance}
+		r.path = captionText()
 	}
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 func (r *treeRow) CreateRenderer() fyne.WidgetRenderer {
-	lead := container.NewHBox(r.icon, r.badge)
-	var center fyne.CanvasObject = r.name
+	line := container.NewBorder(nil, nil, container.NewHBox(r.icon, r.badge), nil, r.name)
+	var center fyne.CanvasObject = line
 	if r.path != nil {
-		center = container.New(&stackedLabels{}, r.name, r.path)
+		// The path sits under the name, in line with it.
+		path := container.New(&indent{by: badgeWidth() + theme.Padding()}, r.path)
+		center = container.New(&stackedLabels{}, line, path)
 	}
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, lead, r.more, center))
+	r.box = container.NewBorder(nil, nil, nil, r.more, center)
+	return widget.NewSimpleRenderer(r.box)
 }
 
 // show fills the row from n; selected shows the "⋯" button. path is the
 // folder path for search results.
 func (r *treeRow) show(n *node, selected bool, path string) {
+	was := r.layoutState()
+	r.fill(n, selected, path)
+	if r.box != nil && r.layoutState() != was {
+		r.box.Refresh() // a part appeared or went: place the others again
+	}
+}
+
+// layoutState says which of the optional parts show.
+func (r *treeRow) layoutState() [3]bool {
+	return [3]bool{r.icon.Visible(), r.badge.Visible(), r.more.Visible()}
+}
+
+func (r *treeRow) fill(n *node, selected bool, path string) {
 	if n == nil {
 		r.id = ""
 		r.name.SetText("")
@@ -89,9 +106,11 @@ func (r *treeRow) show(n *node, selected bool, path string) {
 	if name == "" && n.kind == storage.KindRequest {
 		name = n.url
 	}
-	r.name.SetText(name)
+	if r.name.Text != name {
+		r.name.SetText(name)
+	}
 	if r.path != nil {
-		r.path.SetText(path)
+		setCaption(r.path, path)
 	}
 	if selected {
 		r.more.Show()
@@ -120,22 +139,22 @@ func (r *treeRow) onMoreTapped() {
 	}
 }
 
-// stackedLabels lays a name over its path with no gap, so a search hit
-// takes barely more height than a tree row.
-type stackedLabels struct{}
-
-func (stackedLabels) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	top, bottom := objs[0], objs[1]
-	th := top.MinSize().Height
-	bh := bottom.MinSize().Height
-	overlap := theme.InnerPadding()
-	top.Move(fyne.NewPos(0, 0))
-	top.Resize(fyne.NewSize(size.Width, th))
-	bottom.Move(fyne.NewPos(0, th-overlap))
-	bottom.Resize(fyne.NewSize(size.Width, bh))
+// captionText is small grey text cut with "…" when it does not fit: the
+// path of a search hit, the time of a history entry.
+func captionText() *widget.RichText {
+	rt := widget.NewRichText(&widget.TextSegment{Style: widget.RichTextStyle{
+		ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameCaptionText, Inline: true,
+	}})
+	rt.Truncation = fyne.TextTruncateEllipsis
+	return rt
 }
 
-func (stackedLabels) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	a, b := objs[0].MinSize(), objs[1].MinSize()
-	return fyne.NewSize(max(a.Width, b.Width), a.Height+b.Height-theme.InnerPadding())
+// setCaption changes a captionText's text.
+func setCaption(rt *widget.RichText, text string) {
+	seg := rt.Segments[0].(*widget.TextSegment)
+	if seg.Text == text {
+		return
+	}
+	seg.Text = text
+	rt.Refresh()
 }

@@ -15,7 +15,8 @@ import (
 // (right after New). Every method must be called on Fyne's goroutine.
 type Sidebar struct {
 	// OnOpenRequest is called when a saved request is tapped (in the tree
-	// or in the search results), or chosen with the keyboard.
+	// or in the search results), chosen with the keyboard, or created
+	// with "New request…".
 	OnOpenRequest func(id string)
 	// OnOpenHistory is called with a history entry's ID in decimal when
 	// the entry is tapped; History().Reopen(strconv.ParseUint(id, 10, 64))
@@ -74,8 +75,14 @@ func (s *Sidebar) Content() fyne.CanvasObject { return s.tabs }
 func (s *Sidebar) Reload() { s.colls.reload() }
 
 // RefreshHistory reads the first page of history again with the current
-// filter, on a goroutine. Call it after each send.
-func (s *Sidebar) RefreshHistory() { s.history.reload() }
+// filter, on a goroutine. Call it after each send. While the Collections
+// pane shows it does nothing: the History pane reads afresh whenever it
+// is switched to.
+func (s *Sidebar) RefreshHistory() {
+	if s.tabs.Selected() == s.histTab {
+		s.history.reload()
+	}
+}
 
 // Select shows a saved request (or folder, or collection) as selected in
 // the tree, opening the folders above it and scrolling to it, without
@@ -95,8 +102,16 @@ func (s *Sidebar) ShowCollections() { s.tabs.Select(s.collTab) }
 func (s *Sidebar) ShowHistory() { s.tabs.Select(s.histTab) }
 
 func (s *Sidebar) onTabSelected(item *container.TabItem) {
+	// A theme change reaches the shown tab only (AppTabs hands Fyne just
+	// that one), and a list or tree refresh does not redraw its rows'
+	// parts: redraw them when a tab comes back, so it never keeps the
+	// old colours.
 	if item == s.histTab {
+		s.history.rows.refresh()
 		s.history.reload()
+	} else {
+		s.colls.rows.refresh()
+		s.colls.tree.Refresh()
 	}
 }
 
@@ -117,5 +132,17 @@ func (s *Sidebar) openHistory(id string) {
 func (s *Sidebar) changed() {
 	if s.OnChanged != nil {
 		s.OnChanged()
+	}
+}
+
+// rowSet keeps every row widget a tree or list created (they are few: the
+// visible ones and a small pool), so they can all be redrawn.
+type rowSet []fyne.Widget
+
+func (r *rowSet) add(w fyne.Widget) { *r = append(*r, w) }
+
+func (r rowSet) refresh() {
+	for _, w := range r {
+		w.Refresh()
 	}
 }

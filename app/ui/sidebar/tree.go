@@ -21,10 +21,12 @@ type collectionsPane struct {
 	s *Sidebar
 	m *model
 
-	loaded   bool   // a load has finished, successfully
-	selected string // the tree's selection, "" for none
-	quiet    bool   // selecting from code: do not open the request
-	pending  string // Select before the first load: applied after it
+	loaded   bool        // a load has finished, successfully
+	selected string      // the tree's selection, "" for none
+	quiet    bool        // selecting from code: do not open the request
+	pending  string      // Select before the first load: applied after it
+	lastMove *moveDialog // the Move to… dialog shown last (the tests drive it)
+	rows     rowSet      // the tree's and the search results' rows
 
 	tree    *widget.Tree
 	search  *searchView
@@ -64,14 +66,20 @@ func newCollectionsPane(s *Sidebar) *collectionsPane {
 
 func (p *collectionsPane) content() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, nil, p.newColl, p.search.entry)
-	return container.NewBorder(top, p.banner.content(), nil, nil, p.body)
+	pane := container.NewBorder(top, p.banner.content(), nil, nil, p.body)
+	p.banner.relayout = pane.Refresh
+	return pane
 }
 
 // childIDs and isBranch read the current model: reload swaps it.
 func (p *collectionsPane) childIDs(id string) []string { return p.m.childIDs(id) }
-func (p *collectionsPane) isBranch(id string) bool    { return p.m.isBranch(id) }
+func (p *collectionsPane) isBranch(id string) bool     { return p.m.isBranch(id) }
 
-func (p *collectionsPane) createNode(bool) fyne.CanvasObject { return newTreeRow(p, false) }
+func (p *collectionsPane) createNode(bool) fyne.CanvasObject {
+	r := newTreeRow(p, false)
+	p.rows.add(r)
+	return r
+}
 
 func (p *collectionsPane) updateNode(id string, _ bool, obj fyne.CanvasObject) {
 	obj.(*treeRow).show(p.m.get(id), id == p.selected, "")
@@ -100,13 +108,12 @@ func (p *collectionsPane) showNotice() {
 	p.tree.Hide()
 	p.search.box.Hide()
 	p.notice.Show()
-	switch {
-	case !p.loaded:
-	case len(p.m.roots) == 0:
+	if p.loaded && len(p.m.roots) == 0 {
 		p.status.SetText("No collections yet. A collection keeps requests and the folders that group them.")
 		p.retry.Hide()
 		p.create.Show()
 	}
+	p.notice.Refresh() // lay out the button that just appeared
 }
 
 // afterEdit brings the view up to date with the model: the tree, and the
@@ -114,10 +121,20 @@ func (p *collectionsPane) showNotice() {
 func (p *collectionsPane) afterEdit() {
 	p.tree.Refresh()
 	if p.search.active() {
-		p.search.rerun()
+		p.refreshSearch()
 		return
 	}
 	p.showTree()
+}
+
+// refreshSearch updates the shown hits from the model at once, and
+// searches again once the store has the edits queued so far.
+func (p *collectionsPane) refreshSearch() {
+	if !p.search.active() {
+		return
+	}
+	p.search.followModel()
+	p.s.writes.run(func() { p.s.do(p.search.rerun) })
 }
 
 // ---- loading ----
@@ -125,6 +142,10 @@ func (p *collectionsPane) afterEdit() {
 // reload reads every collection (one Tree call each) on the serial
 // worker and swaps the model in on the UI goroutine.
 func (p *collectionsPane) reload() {
+	if !p.loaded {
+		p.status.SetText("Loading collections…")
+		p.retry.Hide()
+	}
 	p.s.writes.run(func() {
 		trees, err := loadTrees(p.s.db)
 		var m *model

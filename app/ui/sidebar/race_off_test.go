@@ -1,0 +1,5 @@
+//go:build !race
+
+package sidebar
+
+const raceEnabled = false

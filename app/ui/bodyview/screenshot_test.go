@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 )
 
 // repoRoot finds the directory holding go.mod.
@@ -105,12 +106,12 @@ func TestViewerScreenshots(t *testing.T) {
 	f.waitHighlighted()
 	f.capture("jq")
 
-	f.ui.run(func() { f.v.modes.SetSelected(string(ModeHex)) })
+	f.ui.run(func() { test.Tap(f.v.modeBtns[ModeHex]) })
 	waitFor(t, func() bool { return get(f, func(v *Viewer) bool { _, ok := v.text.model.(*hexDoc); return ok }) })
 	f.capture("hex")
 
 	f.ui.run(func() { f.v.jq.SetText("") })
-	f.ui.run(func() { f.v.modes.SetSelected(string(ModeRaw)) })
+	f.ui.run(func() { test.Tap(f.v.modeBtns[ModeRaw]) })
 	waitFor(t, func() bool { return get(f, func(v *Viewer) bool { return v.views[ModeRaw] != nil }) })
 	f.ui.run(func() { f.v.text.scrollTo(0, 300) })
 	f.capture("raw-scrolled")

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"golang.org/x/text/width"
 )
 
 // rowModel is what a textView shows: rows made on demand.
@@ -40,9 +41,10 @@ type staticSpanner interface {
 // tabWidth is how many columns a tab advances to.
 const tabWidth = 4
 
-// textView is a virtualised, read-only text widget: it keeps an index of
-// rows and draws only those on screen, as a few canvas.Text per row. Its
-// cost per frame does not depend on the number of rows. Scrolling is by
+// textView is a virtualised, read-only text widget: it asks its model for
+// the rows on screen only and draws each as one raster (see
+// textViewRenderer). Its cost per frame does not depend on the number of
+// rows. Scrolling is by
 // whole rows and columns, kept as integers, so there is no drift at the
 // end of a list of millions of rows.
 //
@@ -64,6 +66,7 @@ type textView struct {
 	hl       *highlighter
 	hlCache  map[int][]hlSpan
 	glyphs   *glyphAtlas
+	gen      uint64 // bumped when what rows look like changes, not their place
 	focused  bool
 	wheelAcc float32
 	widest   int // widest row seen, in columns, for the horizontal bar
@@ -88,6 +91,7 @@ func newTextView() *textView {
 // setModel shows m. keep says m extends the model shown (more rows of the
 // same text), so the position and highlighting stay.
 func (v *textView) setModel(m rowModel, lang string, keep bool) {
+	v.gen++
 	v.model = m
 	v.lang = lang
 	if !keep {
@@ -101,6 +105,7 @@ func (v *textView) setModel(m rowModel, lang string, keep bool) {
 
 // setMatches marks the search matches; cur is the current one or -1.
 func (v *textView) setMatches(offs []int32, qlen, cur int) {
+	v.gen++
 	v.matches, v.qlen, v.curMatch = offs, qlen, cur
 	if cur >= 0 && cur < len(offs) && v.model != nil {
 		off := int(offs[cur])
@@ -297,7 +302,7 @@ func (v *textView) onHBar(frac float32) {
 
 // onHighlighted receives highlighted rows for model m.
 func (v *textView) onHighlighted(m rowModel, rows map[int][]hlSpan) {
-	if m != v.model {
+	if !sameRows(m, v.model) {
 		return
 	}
 	for i, s := range rows {
@@ -314,23 +319,61 @@ func (v *textView) onHighlighted(m rowModel, rows map[int][]hlSpan) {
 
 // CreateRenderer implements fyne.Widget.
 func (v *textView) CreateRenderer() fyne.WidgetRenderer {
-	r := &textViewRenderer{v: v}
-	r.raster = canvas.NewRaster(r.paint)
-	r.objects = []fyne.CanvasObject{r.raster, v.vbar, v.hbar}
+	r := &textViewRenderer{v: v, bg: canvas.NewRectangle(color.Transparent), byRow: map[int]*rowSprite{}}
+	r.objects = []fyne.CanvasObject{r.bg, v.vbar, v.hbar}
 	return r
 }
 
-// textViewRenderer lays out the rows on screen as a frame, which one
-// raster paints (see glyphs.go). Characters the monospace font lacks
-// (CJK, emoji) are drawn over it as canvas.Text, so Fyne's font fallback
-// finds them a face.
+// textViewRenderer draws each row on screen as one raster that it paints
+// itself (see glyphs.go), as wide as the row's text. A row's raster is
+// kept while the row stays on screen unchanged, so scrolling by a row
+// paints and uploads one row, not the screen. Characters the monospace
+// font lacks (CJK, emoji) are drawn over the rows as canvas.Text, so
+// Fyne's font fallback finds them a face.
 type textViewRenderer struct {
 	v        *textView
-	raster   *canvas.Raster
-	frame    frame
-	img      *image.RGBA
+	bg       *canvas.Rectangle
+	byRow    map[int]*rowSprite // the rows on screen
+	spare    []*rowSprite
+	sprites  []*rowSprite // all, in creation order
 	fallback []*canvas.Text
 	objects  []fyne.CanvasObject
+}
+
+// rowSprite is one row's raster and what it shows.
+type rowSprite struct {
+	raster *canvas.Raster
+	key    spriteKey
+	paint  frame
+	img    *image.RGBA
+	atlas  *glyphAtlas
+}
+
+// spriteKey is everything a row's pixels depend on.
+type spriteKey struct {
+	model    rowModel
+	row      int
+	left     int
+	cols     int
+	gen      uint64 // bumped when matches or the marked row change
+	hl       bool   // highlighting has arrived
+	widthPx  int
+	atlas    *glyphAtlas
+	fg       [4]uint32 // the theme's foreground, to notice a theme change
+	selected bool
+}
+
+func (r *textViewRenderer) newSprite() *rowSprite {
+	sp := &rowSprite{}
+	sp.raster = canvas.NewRaster(func(w, h int) image.Image {
+		sp.img = sp.paint.paint(sp.img, w, h, sp.atlas)
+		return sp.img
+	})
+	// The image is made at the screen's pixel size: nearest-pixel
+	// sampling is exact, and cheaper for a software renderer.
+	sp.raster.ScaleMode = canvas.ImageScalePixels
+	r.sprites = append(r.sprites, sp)
+	return sp
 }
 
 func (r *textViewRenderer) Destroy() {}
@@ -345,19 +388,12 @@ func (r *textViewRenderer) MinSize() fyne.Size {
 
 func (r *textViewRenderer) Layout(size fyne.Size) {
 	r.v.size = size
-	r.raster.Resize(size)
 	r.draw()
 }
 
 func (r *textViewRenderer) Refresh() { r.draw() }
 
-// paint is the raster's generator; it runs on the UI goroutine.
-func (r *textViewRenderer) paint(w, h int) image.Image {
-	r.img = r.frame.paint(r.img, w, h, r.v.glyphs)
-	return r.img
-}
-
-// draw lays out the rows on screen into the frame.
+// draw places the rows on screen, painting those that changed.
 func (r *textViewRenderer) draw() {
 	v := r.v
 	a := v.atlas()
@@ -378,47 +414,98 @@ func (r *textViewRenderer) draw() {
 		cellW, cellH = a.cellW, a.cellH
 	}
 
-	f := &r.frame
-	f.reset(theme.ColorForWidget(theme.ColorNameInputBackground, v))
+	r.bg.FillColor = theme.ColorForWidget(theme.ColorNameInputBackground, v)
+	r.bg.StrokeWidth = 0
 	if v.focused {
-		f.border = theme.ColorForWidget(theme.ColorNameFocus, v)
+		r.bg.StrokeColor = theme.ColorForWidget(theme.ColorNameFocus, v)
+		r.bg.StrokeWidth = 1
 	}
+	r.bg.Resize(size)
 	fg := theme.ColorForWidget(theme.ColorNameForeground, v)
-	x0 := px(pad)
+	fgKey := rgbaKey(fg)
+	fullPx := px(size.Width - sb - pad)
 	nFallback := 0
+
+	// Rows that left the screen free their sprites.
+	end := min(v.top+rows+1, total)
+	for i, sp := range r.byRow {
+		if i < v.top || i >= end || sp.key.model != v.model {
+			sp.raster.Hide()
+			r.spare = append(r.spare, sp)
+			delete(r.byRow, i)
+		}
+	}
 
 	var want []int
 	var lay rowLayout
-	end := min(v.top+rows+1, total)
+	_, isHex := v.model.(cellMapper)
 	for i := v.top; i < end; i++ {
-		y := (i - v.top) * cellH
+		y := float32(i-v.top) * rowH
 		b, indent, off := v.model.row(i)
 		lay = layoutRowInto(lay, b)
 		if w := indent + lay.width; w > v.widest {
 			v.widest = w
 		}
+		spans, hl := v.hlCache[i]
+		if !hl && v.lang != "" {
+			want = append(want, i)
+		}
+		if ss, ok := v.model.(staticSpanner); ok {
+			spans, hl = ss.staticSpans(i, b), true
+		}
+		matches := v.matchesIn(off, off+len(b))
+		visible := min(indent+lay.width, v.left+cols+1) - v.left // columns with text
+		widthPx := max(visible, 0) * cellW
 		if i == v.cur {
-			f.rects = append(f.rects, frameRect{image.Rect(0, y, px(size.Width-sb), y+cellH), theme.ColorForWidget(theme.ColorNameHover, v)})
+			widthPx = fullPx
+		}
+		for _, m := range matches {
+			for _, span := range v.spanCols(i, lay, indent, off, m.a, m.z) {
+				widthPx = max(widthPx, (min(span[1], v.left+cols+1)-v.left)*cellW)
+			}
+		}
+		key := spriteKey{model: v.model, row: i, left: v.left, cols: cols, gen: v.gen, hl: hl,
+			widthPx: widthPx, atlas: a, fg: fgKey, selected: i == v.cur}
+
+		sp := r.byRow[i]
+		if sp == nil {
+			if n := len(r.spare); n > 0 {
+				sp, r.spare = r.spare[n-1], r.spare[:n-1]
+			} else {
+				sp = r.newSprite()
+			}
+			r.byRow[i] = sp
+			sp.key = spriteKey{}
+		}
+		sp.raster.Move(fyne.NewPos(pad, y))
+		if widthPx == 0 {
+			sp.key = key
+			sp.raster.Hide()
+			continue
+		}
+		sp.raster.Show()
+		repaint := sp.key != key
+		if repaint {
+			sp.key, sp.atlas = key, a
+			sp.paint.reset(color.Transparent)
+			sp.raster.Resize(fyne.NewSize(float32(widthPx)/scale, rowH))
+		}
+
+		if repaint && i == v.cur {
+			sp.paint.rects = append(sp.paint.rects, frameRect{image.Rect(0, 0, widthPx, cellH), theme.ColorForWidget(theme.ColorNameHover, v)})
 		}
 		// Search matches behind the text.
-		for _, m := range v.matchesIn(off, off+len(b)) {
+		for _, m := range matches {
 			c := theme.ColorForWidget(theme.ColorNameSelection, v)
 			if m.cur {
 				c = theme.ColorForWidget(theme.ColorNamePrimary, v)
 			}
 			for _, span := range v.spanCols(i, lay, indent, off, m.a, m.z) {
 				c0, c1 := max(span[0], v.left), min(span[1], v.left+cols+1)
-				if c1 > c0 {
-					f.rects = append(f.rects, frameRect{image.Rect(x0+(c0-v.left)*cellW, y, x0+(c1-v.left)*cellW, y+cellH), c})
+				if c1 > c0 && repaint {
+					sp.paint.rects = append(sp.paint.rects, frameRect{image.Rect((c0-v.left)*cellW, 0, (c1-v.left)*cellW, cellH), c})
 				}
 			}
-		}
-		spans, ok := v.hlCache[i]
-		if !ok && v.lang != "" {
-			want = append(want, i)
-		}
-		if ss, ok := v.model.(staticSpanner); ok {
-			spans = ss.staticSpans(i, b)
 		}
 		// The visible cells of the row. Runs of characters the font
 		// lacks go to one fallback text each.
@@ -428,13 +515,16 @@ func (r *textViewRenderer) draw() {
 		var missingC color.Color
 		flush := func() {
 			if len(missing) > 0 {
-				r.fallbackText(nFallback, string(missing), float32(missingX)/scale, float32(y)/scale, missingC)
+				r.fallbackText(nFallback, string(missing), pad+float32(missingX)/scale, y, missingC)
 				nFallback++
 				missing = missing[:0]
 			}
 		}
 		for c := first; c < last; c++ {
 			cl := lay.cells[c]
+			if cl.r == 0 {
+				continue // the second half of a wide character
+			}
 			if cl.r == ' ' {
 				flush()
 				continue
@@ -446,9 +536,14 @@ func (r *textViewRenderer) draw() {
 					break
 				}
 			}
-			x := x0 + (indent+c-v.left)*cellW
+			for _, m := range matches {
+				if m.cur && m.a <= off+cl.byte && off+cl.byte < m.z && !isHex {
+					col = theme.ColorForWidget(theme.ColorNameForegroundOnPrimary, v)
+				}
+			}
+			x := (indent + c - v.left) * cellW
 			if a != nil && !a.has(cl.r) {
-				if len(missing) == 0 || missingC != col {
+				if len(missing) == 0 || rgbaKey(missingC) != rgbaKey(col) {
 					flush()
 					missingX, missingC = x, col
 				}
@@ -456,9 +551,14 @@ func (r *textViewRenderer) draw() {
 				continue
 			}
 			flush()
-			f.glyphs = append(f.glyphs, frameGlyph{x, y, cl.r, col})
+			if repaint {
+				sp.paint.glyphs = append(sp.paint.glyphs, frameGlyph{x, 0, cl.r, col})
+			}
 		}
 		flush()
+		if repaint {
+			canvas.Refresh(sp.raster)
+		}
 	}
 	for _, t := range r.fallback[nFallback:] {
 		t.Hide()
@@ -474,14 +574,18 @@ func (r *textViewRenderer) draw() {
 	v.hbar.Move(fyne.NewPos(0, size.Height-sb))
 	v.hbar.Resize(fyne.NewSize(size.Width-sb, sb))
 
-	if n := 3 + len(r.fallback); len(r.objects) != n {
-		objs := []fyne.CanvasObject{r.raster}
+	if n := 3 + len(r.sprites) + len(r.fallback); len(r.objects) != n {
+		objs := make([]fyne.CanvasObject, 0, n)
+		objs = append(objs, r.bg)
+		for _, sp := range r.sprites {
+			objs = append(objs, sp.raster)
+		}
 		for _, t := range r.fallback {
 			objs = append(objs, t)
 		}
 		r.objects = append(objs, v.vbar, v.hbar)
 	}
-	canvas.Refresh(r.raster)
+	canvas.Refresh(r.bg)
 }
 
 // fallbackText places the i-th fallback text.
@@ -538,8 +642,8 @@ type rowLayout struct {
 	width   int
 }
 
-// cell is one display column: the rune drawn there and the byte it comes
-// from. cells[i].col == i.
+// cell is one display column: the rune drawn there (0 for the second
+// half of a wide character) and the byte it comes from. cells[i].col == i.
 type cell struct {
 	r    rune
 	col  int
@@ -571,6 +675,10 @@ func layoutRowInto(l rowLayout, b []byte) rowLayout {
 		case r < 0x20 || r == 0x7f:
 			l.cells = append(l.cells, cell{'·', col, i})
 			col++
+		case r >= 0x1100 && isWide(r):
+			// Two cells, as a terminal gives it; the second draws nothing.
+			l.cells = append(l.cells, cell{r, col, i}, cell{0, col + 1, i})
+			col += 2
 		default:
 			l.cells = append(l.cells, cell{r, col, i})
 			col++
@@ -580,4 +688,33 @@ func layoutRowInto(l rowLayout, b []byte) rowLayout {
 	l.byteCol = append(l.byteCol, col)
 	l.width = col
 	return l
+}
+
+// isWide reports whether r takes two columns (East Asian wide and
+// fullwidth characters, most emoji).
+func isWide(r rune) bool {
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return true
+	}
+	return false
+}
+
+// sameRows reports whether rows of a are rows of b: the same model, or
+// two snapshots of one text being laid out.
+func sameRows(a, b rowModel) bool {
+	if a == b {
+		return true
+	}
+	da, ok1 := a.(*textDoc)
+	db, ok2 := b.(*textDoc)
+	return ok1 && ok2 && da != nil && db != nil && len(da.text) > 0 && len(db.text) > 0 &&
+		&da.text[0] == &db.text[0] && da.lang == db.lang && da.rows() <= db.rows()
+}
+
+// rgbaKey is a colour as a comparable value (a theme may return any
+// color.Color).
+func rgbaKey(c color.Color) [4]uint32 {
+	r, g, b, a := c.RGBA()
+	return [4]uint32{r, g, b, a}
 }

@@ -42,7 +42,7 @@ type Stats struct {
 	// (another view built), "search" or "jq".
 	Event   string
 	Mode    Mode
-	Bytes   int64 // the body's size
+	Bytes   int64 // the body's size; for "search", the text searched
 	Rows    int   // rows in the view
 	Matches int   // "search": every match
 	// Read is how long reading the Source took ("load").
@@ -83,7 +83,9 @@ type Viewer struct {
 	win     fyne.Window
 	content fyne.CanvasObject
 
-	modes         *widget.RadioGroup
+	modeBtns      map[Mode]*widget.Button
+	modeBar       *fyne.Container
+	options       []Mode // the views this body offers
 	status        *widget.Label
 	copyBtn       *widget.Button
 	saveBtn       *widget.Button
@@ -105,6 +107,7 @@ type Viewer struct {
 	emptyBox      fyne.CanvasObject
 	center        *fyne.Container
 	top           *fyne.Container
+	row1          *fyne.Container
 	searchBox     *fyne.Container
 
 	// The state below belongs to the UI goroutine.
@@ -126,7 +129,6 @@ type Viewer struct {
 	read      time.Duration
 	first     time.Duration
 	loadDone  bool
-	settingUI bool // set while the viewer itself changes the mode selector
 
 	find       *searchResult
 	findCur    int
@@ -150,9 +152,17 @@ func New() *Viewer {
 }
 
 func (v *Viewer) buildUI() {
-	v.modes = widget.NewRadioGroup(nil, v.onModeChanged)
-	v.modes.Horizontal = true
-	v.modes.Required = true
+	// The view selector is a row of buttons made once and shown or hidden
+	// per body: rebuilding a RadioGroup's options cost a few milliseconds
+	// of the UI goroutine on every Load.
+	v.modeBtns = map[Mode]*widget.Button{}
+	v.modeBar = container.NewHBox()
+	for _, m := range []Mode{ModePretty, ModeRaw, ModePreview, ModeHex} {
+		b := &widget.Button{Text: string(m), Importance: widget.LowImportance, OnTapped: func() { v.onModeTapped(m) }}
+		b.Hide()
+		v.modeBtns[m] = b
+		v.modeBar.Add(b)
+	}
 	v.status = widget.NewLabel("")
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.copyBtn = &widget.Button{Text: "Copy", Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance, OnTapped: v.onCopy}
@@ -197,10 +207,10 @@ func (v *Viewer) buildUI() {
 	v.center = container.NewStack(v.text, v.preview.box, v.progressBox, v.emptyBox)
 
 	actions := container.NewHBox(v.copyBtn, v.saveBtn)
-	row1 := container.NewBorder(nil, nil, v.modes, actions, v.status)
+	v.row1 = container.NewBorder(nil, nil, v.modeBar, actions, v.status)
 	v.searchBox = container.NewBorder(nil, nil, nil, container.NewHBox(v.count, v.prevBtn, v.nextBtn, v.caseBtn), v.search)
 	jqBox := container.NewBorder(nil, nil, widget.NewLabel("jq"), nil, v.jq)
-	v.top = container.NewVBox(row1, container.NewGridWithColumns(2, v.searchBox, jqBox), v.jqError, v.note)
+	v.top = container.NewVBox(v.row1, container.NewGridWithColumns(2, v.searchBox, jqBox), v.jqError, v.note)
 	v.content = container.NewBorder(v.top, nil, nil, nil, v.center)
 }
 
@@ -208,6 +218,8 @@ func (v *Viewer) buildUI() {
 // changed size or was shown or hidden. (Fyne's desktop driver notices on
 // its own at the next frame; this keeps other canvases right too.)
 func (v *Viewer) relayout() {
+	v.modeBar.Refresh()
+	v.row1.Refresh()
 	v.searchBox.Refresh()
 	v.top.Refresh()
 	v.content.(*fyne.Container).Refresh()
@@ -240,18 +252,18 @@ func (v *Viewer) FocusSearch() {
 // call; Load ends the progress display.
 func (v *Viewer) ShowProgress(received, total int64) {
 	if !v.receiving {
-		v.Clear()
+		v.reset()
 		v.receiving = true
 	}
 	if total > 0 {
 		v.progressLabel.SetText(fmt.Sprintf("Receiving the body: %s of %s", humanBytes(received), humanBytes(total)))
 		v.progressBar.SetValue(float64(received) / float64(total))
 		v.progressBar.Show()
-		v.progressInf.Hide()
+		v.stopSpinner()
 	} else {
 		v.progressLabel.SetText("Receiving the body: " + humanBytes(received))
 		v.progressBar.Hide()
-		v.progressInf.Show()
+		v.startSpinner()
 	}
 	v.show(v.progressBox)
 }
@@ -259,6 +271,14 @@ func (v *Viewer) ShowProgress(received, total int64) {
 // Clear stops all work and shows no body. The search and jq fields keep
 // their text, so the next body is searched and filtered the same way.
 func (v *Viewer) Clear() {
+	v.reset()
+	v.setOptions(nil)
+	v.updateActions()
+}
+
+// reset is Clear without touching the view selector and the buttons, which
+// Load sets again a moment later.
+func (v *Viewer) reset() {
 	v.stop()
 	v.body, v.prev, v.jqOut = nil, nil, nil
 	v.views = map[Mode]rowModel{}
@@ -267,18 +287,12 @@ func (v *Viewer) Clear() {
 	v.find, v.findCur = nil, -1
 	v.preview.clear()
 	v.text.setModel(nil, "", false)
-	v.settingUI = true
-	v.modes.Options = nil
-	v.modes.Selected = ""
-	v.modes.Refresh()
-	v.settingUI = false
 	v.setCount("")
 	v.status.SetText("")
 	v.setJQError("")
 	v.updateNote()
 	v.empty.SetText("No response body.")
 	v.show(v.emptyBox)
-	v.updateActions()
 }
 
 // stop cancels every piece of work and starts a new generation.
@@ -303,7 +317,11 @@ func (v *Viewer) post(gen uint64, fn func()) {
 // on goroutines, and the first rows show while the rest is still being
 // laid out. An older Load still at work is canceled.
 func (v *Viewer) Load(src Source, contentType string) {
-	v.Clear()
+	if src == nil {
+		v.Clear()
+		return
+	}
+	v.reset()
 	v.loadStart, v.first, v.loadDone = time.Now(), 0, false
 	v.showBusy("Reading the body…")
 	ctx, gen := v.ctx, v.gen
@@ -350,43 +368,54 @@ func (v *Viewer) install(b *body, pv *preview, pvErr error, read time.Duration) 
 		v.finishLoad()
 		return
 	}
-	v.selectMode(opts[0])
+	v.showMode(opts[0])
 	if b.kind == kindJSON && strings.TrimSpace(v.jq.Text) != "" {
 		v.applyJQ()
 	}
 }
 
+// setOptions shows the buttons of the views in opts.
 func (v *Viewer) setOptions(opts []Mode) {
-	names := make([]string, len(opts))
-	for i, m := range opts {
-		names[i] = string(m)
-	}
-	v.settingUI = true
-	v.modes.Options = names
-	v.modes.Selected = ""
-	v.modes.Refresh()
-	v.settingUI = false
-}
-
-// selectMode switches to m and shows it in the selector.
-func (v *Viewer) selectMode(m Mode) {
-	v.settingUI = true
-	v.modes.SetSelected(string(m))
-	v.settingUI = false
-	v.showMode(m)
-}
-
-func (v *Viewer) onModeChanged(s string) {
-	if v.settingUI || s == "" {
+	if slices.Equal(opts, v.options) {
 		return
 	}
-	v.showMode(Mode(s))
+	v.options = opts
+	for m, b := range v.modeBtns {
+		if slices.Contains(opts, m) {
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+	v.markMode()
+	v.relayout()
+}
+
+// markMode shows which view is on.
+func (v *Viewer) markMode() {
+	for m, b := range v.modeBtns {
+		imp := widget.LowImportance
+		if m == v.mode {
+			imp = widget.HighImportance
+		}
+		if b.Importance != imp {
+			b.Importance = imp
+			b.Refresh()
+		}
+	}
+}
+
+func (v *Viewer) onModeTapped(m Mode) {
+	if m != v.mode || v.body == nil {
+		v.showMode(m)
+	}
 }
 
 // showMode shows the body in view m, building the view first if needed.
 func (v *Viewer) showMode(m Mode) {
 	v.mode = m
 	v.partial = ""
+	v.markMode()
 	v.updateNote()
 	if v.body == nil {
 		return
@@ -441,6 +470,11 @@ func (v *Viewer) build(m Mode) {
 		v.post(gen, func() { v.onPartial(m, d, lang) })
 	}
 	go func() {
+		release, ok := acquireWork(ctx.Done())
+		if !ok {
+			return
+		}
+		defer release()
 		var view rowModel
 		var err error
 		switch {
@@ -509,7 +543,7 @@ func (v *Viewer) notJSON(se *jsonSyntaxError) {
 	v.partial = ""
 	v.text.setModel(nil, "", false)
 	v.updateActions()
-	v.selectMode(ModeRaw)
+	v.showMode(ModeRaw)
 }
 
 // markFirst notes when a Load's first rows reached the screen.
@@ -543,9 +577,7 @@ func (v *Viewer) emit(s Stats) {
 // show makes one of the centre panes visible.
 func (v *Viewer) show(o fyne.CanvasObject) {
 	if o != v.progressBox {
-		// A hidden container does not stop the animation of an infinite
-		// progress bar in it, and each of its frames repaints the window.
-		v.progressInf.Hide()
+		v.stopSpinner()
 	}
 	for _, c := range v.center.Objects {
 		if c == o {
@@ -559,8 +591,22 @@ func (v *Viewer) show(o fyne.CanvasObject) {
 func (v *Viewer) showBusy(msg string) {
 	v.progressLabel.SetText(msg)
 	v.progressBar.Hide()
-	v.progressInf.Show()
+	v.startSpinner()
 	v.show(v.progressBox)
+}
+
+// startSpinner shows the infinite progress bar and starts its animation.
+func (v *Viewer) startSpinner() {
+	v.progressInf.Show()
+	v.progressInf.Refresh() // Show alone does not start the animation
+}
+
+// stopSpinner stops and hides the infinite progress bar. Hiding it, or a
+// container around it, does not stop its animation, and every frame of
+// that repaints the whole window.
+func (v *Viewer) stopSpinner() {
+	v.progressInf.Stop()
+	v.progressInf.Hide()
 }
 
 func (v *Viewer) showFailure(err error) {
@@ -605,17 +651,16 @@ func (v *Viewer) updateActions() {
 	has := v.body != nil
 	setEnabled(v.copyBtn, has)
 	setEnabled(v.saveBtn, has && v.win != nil)
-	if has && v.body.kind == kindJSON {
-		v.jq.Enable()
-	} else {
-		v.jq.Disable()
-	}
+	setEnabled(v.jq, has && v.body.kind == kindJSON)
 }
 
+// setEnabled enables or disables w, leaving it alone when it already is
+// (each change redraws it).
 func setEnabled(w fyne.Disableable, on bool) {
-	if on {
+	switch {
+	case on && w.Disabled():
 		w.Enable()
-	} else {
+	case !on && !w.Disabled():
 		w.Disable()
 	}
 }
@@ -668,9 +713,15 @@ func (v *Viewer) runSearch() {
 	v.setCount("…")
 	ctx, cancel := context.WithCancel(v.ctx)
 	v.findCancel = cancel
-	gen, caseSens, start := v.findGen, v.caseSens, time.Now()
+	gen, caseSens := v.findGen, v.caseSens
 	go func() {
+		release, ok := acquireWork(ctx.Done())
+		if !ok {
+			return
+		}
+		start := time.Now()
 		res := search(ctx, text, []byte(query), caseSens)
+		release()
 		if res == nil {
 			return
 		}
@@ -776,7 +827,10 @@ func (v *Viewer) applyJQ() {
 		v.clearJQ()
 		return
 	}
-	if v.body == nil || v.body.kind != kindJSON {
+	if v.body == nil {
+		return // Load applies the filter when the body is in
+	}
+	if v.body.kind != kindJSON {
 		v.setJQError("jq filters work on JSON bodies only.")
 		return
 	}
@@ -785,7 +839,12 @@ func (v *Viewer) applyJQ() {
 	gen, data, start := v.jqGen, v.body.data, time.Now()
 	v.status.SetText("Running the jq filter…")
 	go func() {
+		release, ok := acquireWork(ctx.Done())
+		if !ok {
+			return
+		}
 		res, err := runJQ(ctx, data, filter)
+		release()
 		if ctx.Err() != nil {
 			return
 		}
@@ -806,7 +865,7 @@ func (v *Viewer) onJQ(res *jqResult, err error, took time.Duration) {
 	}
 	v.setJQError("")
 	v.jqOut = res
-	v.selectMode(ModePretty)
+	v.showMode(ModePretty)
 	v.emit(Stats{Event: "jq", Mode: ModePretty, Bytes: v.body.size, Rows: res.doc.rows(), Total: took})
 }
 

@@ -43,15 +43,15 @@ func TestViewerPrettyJSON(t *testing.T) {
 	if got := f.rows(20); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("pretty rows:\n%s", strings.Join(got, "\n"))
 	}
-	opts := get(f, func(v *Viewer) string { return strings.Join(v.modes.Options, ",") })
+	opts := get(f, func(v *Viewer) string { return modeNames(v.options) })
 	if opts != "Pretty,Raw,Hex" {
 		t.Fatalf("views offered %q, want Pretty,Raw,Hex", opts)
 	}
 	// Raw shows the body as received.
-	f.ui.run(func() { f.v.modes.SetSelected(string(ModeRaw)) })
+	f.ui.run(func() { test.Tap(f.v.modeBtns[ModeRaw]) })
 	waitFor(t, func() bool { r := f.rows(2); return len(r) == 1 && r[0] == string(smallJSON) })
 	// Keys and strings get different colours once highlighted.
-	f.ui.run(func() { f.v.modes.SetSelected(string(ModePretty)) })
+	f.ui.run(func() { test.Tap(f.v.modeBtns[ModePretty]) })
 	waitFor(t, func() bool {
 		return get(f, func(v *Viewer) bool { return len(v.text.hlCache[1]) >= 2 })
 	})
@@ -75,7 +75,7 @@ func TestViewerInvalidJSON(t *testing.T) {
 	if !strings.Contains(note, "not valid JSON (line 2, column 7: expected a value, found 't')") || get(f, func(v *Viewer) bool { return v.note.Hidden }) {
 		t.Fatalf("note %q; want it to say where the JSON breaks", note)
 	}
-	if opts := get(f, func(v *Viewer) []string { return v.modes.Options }); strings.Join(opts, ",") != "Raw,Hex" {
+	if opts := get(f, func(v *Viewer) string { return modeNames(v.options) }); opts != "Raw,Hex" {
 		t.Fatalf("views %v after invalid JSON, want Raw,Hex", opts)
 	}
 }
@@ -279,7 +279,7 @@ func TestViewerPreview(t *testing.T) {
 			t.Fatalf("preview caption %q, shown %v", caption, shown)
 		}
 	}
-	if opts := get(f, func(v *Viewer) []string { return v.modes.Options }); strings.Join(opts, ",") != "Preview,Hex" {
+	if opts := get(f, func(v *Viewer) string { return modeNames(v.options) }); opts != "Preview,Hex" {
 		t.Fatalf("image views %v", opts)
 	}
 	// A broken image says so and falls back to Hex.
@@ -371,4 +371,63 @@ func waitFor(t testing.TB, cond func() bool) {
 		}
 	}
 	t.Fatal("condition not met within 10 s")
+}
+
+func TestViewerSVGAndSniffing(t *testing.T) {
+	f := newFixture(t, fyne.NewSize(800, 500))
+	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="15" fill="teal"/></svg>`)
+	s := f.load(memSource(svg), "image/svg+xml")
+	if s.Mode != ModePreview {
+		t.Fatalf("SVG opened in %s, want Preview", s.Mode)
+	}
+	if opts := get(f, func(v *Viewer) string { return modeNames(v.options) }); opts != "Preview,Pretty,Raw,Hex" {
+		t.Fatalf("SVG views %s", opts)
+	}
+	if !get(f, func(v *Viewer) bool { return v.preview.image.Resource != nil }) {
+		t.Fatal("the SVG is not handed to the image")
+	}
+	// The XML of the SVG, highlighted.
+	f.ui.run(func() { test.Tap(f.v.modeBtns[ModePretty]) })
+	waitFor(t, func() bool {
+		return get(f, func(v *Viewer) bool { return v.text.lang == "xml" && v.text.rowCount() == 1 })
+	})
+
+	for _, tc := range []struct {
+		body, ctype string
+		want        Mode
+	}{
+		{`{"a":1}`, "", ModePretty},                                    // sniffed JSON
+		{"{\"a\":1}\n{\"a\":2}\n", "application/x-ndjson", ModePretty}, // a JSON sequence
+		{`<html><body>hi</body></html>`, "", ModePretty},               // sniffed HTML
+		{"plain words\n", "text/plain", ModeRaw},
+		{"[INFO] not JSON", "text/plain", ModeRaw}, // looks like JSON, is not: Raw, no note
+	} {
+		s := f.load(memSource([]byte(tc.body)), tc.ctype)
+		note := get(f, func(v *Viewer) string { return v.note.Text })
+		if s.Mode != tc.want || note != "" {
+			t.Errorf("%q (%s) opened in %s with note %q, want %s", tc.body, tc.ctype, s.Mode, note, tc.want)
+		}
+	}
+	if s := f.load(memSource(nil), "application/json"); s.Rows != 0 || get(f, func(v *Viewer) string { return v.empty.Text }) != "The body is empty." {
+		t.Fatalf("empty body: %+v", s)
+	}
+}
+
+func TestViewerCharactersOutsideTheFont(t *testing.T) {
+	f := newFixture(t, fyne.NewSize(800, 300))
+	f.load(memSource([]byte(`{"名前":"テスト","emoji":"🙂","ok":"café"}`)), "application/json")
+	f.capture("fallback")
+	texts := get(f, func(v *Viewer) []string {
+		r := test.WidgetRenderer(v.text).(*textViewRenderer)
+		var out []string
+		for _, t := range r.fallback {
+			if t.Visible() {
+				out = append(out, t.Text)
+			}
+		}
+		return out
+	})
+	if strings.Join(texts, ",") != "名前,テスト,🙂" {
+		t.Fatalf("fallback texts %q; want the CJK and emoji runs (and not café)", texts)
+	}
 }

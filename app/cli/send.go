@@ -150,10 +150,17 @@ func runSend(args []string, stdout, stderr io.Writer) int {
 // request builds the request from --file, the flags and the URL.
 func (f *sendFlags) request(positional []string) (storage.Request, error) {
 	var req storage.Request
+	var missing []string
 	if f.requestFile != "" {
 		r, err := exchange.ReadRequestFile(f.requestFile)
 		if err != nil {
 			return req, err
+		}
+		// Secret references (auth, headers, certificate and proxy
+		// passwords) are filled from KNOCK_SECRET_* variables; the auth
+		// ones may also come from --auth-param, checked in authSpec.
+		if missing, err = exchange.FillRequestSecrets(&r, os.LookupEnv); err != nil {
+			return req, fmt.Errorf("%s: %w", f.requestFile, err)
 		}
 		req = r
 	}
@@ -179,7 +186,7 @@ func (f *sendFlags) request(positional []string) (storage.Request, error) {
 	if req.Method == "" {
 		req.Method = "GET"
 	}
-	if err := f.authSpec(&req); err != nil {
+	if err := f.authSpec(&req, missing); err != nil {
 		return req, err
 	}
 	s := &req.Settings
@@ -225,6 +232,22 @@ func (f *sendFlags) request(positional []string) (storage.Request, error) {
 	}
 	s.NoNetrc = s.NoNetrc || f.noNetrc
 	return req, nil
+}
+
+// authParamFor names the auth parameter a missing secret reference stands
+// for, or "" when it is not an auth secret.
+func authParamFor(a storage.AuthSpec, ref string) string {
+	for param, r := range a.SecretRefs {
+		if r == ref {
+			return param
+		}
+	}
+	for param := range a.Params {
+		if exchange.SecretEnvName(param) == ref {
+			return param
+		}
+	}
+	return ""
 }
 
 // proxyAuthSpec builds the proxy's auth from --proxy-auth and --proxy-user.
@@ -281,7 +304,7 @@ func (f *sendFlags) body(req *storage.Request) error {
 
 // authSpec applies -u, --auth and --auth-param. Secret parameters of a
 // request file that are missing are read from KNOCK_SECRET_<NAME>.
-func (f *sendFlags) authSpec(req *storage.Request) error {
+func (f *sendFlags) authSpec(req *storage.Request, missing []string) error {
 	a := &req.Auth
 	if f.auth != "" {
 		if _, ok := authlib.Lookup(f.auth); !ok {
@@ -318,15 +341,15 @@ func (f *sendFlags) authSpec(req *storage.Request) error {
 		}
 		a.Params[name] = v
 	}
-	for param, ref := range a.SecretRefs {
-		if a.Params[param] != "" {
-			continue
+	for _, name := range missing {
+		param := authParamFor(req.Auth, name)
+		if param != "" && a.Params[param] != "" {
+			continue // given with --auth-param
 		}
-		v, ok := os.LookupEnv(ref)
-		if !ok {
-			return fmt.Errorf("the request file needs the secret %q of its %s auth: pass --auth-param %s=VALUE or set %s", param, a.Type, param, ref)
+		if param != "" {
+			return fmt.Errorf("the request file needs the secret %q of its %s auth: pass --auth-param %s=VALUE or set %s", param, a.Type, param, name)
 		}
-		a.Params[param] = v
+		return fmt.Errorf("the request file needs the secret %s: set it in the environment", name)
 	}
 	if len(f.authParams) > 0 && a.IsNone() {
 		return errors.New("--auth-param given without --auth TYPE")

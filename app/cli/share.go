@@ -43,7 +43,11 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	failed := false
 	for _, path := range files {
 		res, err := importPath(path, *format)
+		var missing []exchange.SecretNeed
 		if err == nil {
+			// A shared file names its secrets; their values come from
+			// KNOCK_SECRET_* variables, and the rest are reported.
+			missing = res.FillSecrets(os.LookupEnv)
 			err = saveResult(ws, res, *collection)
 		}
 		if err != nil {
@@ -52,6 +56,9 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		writeImportReport(stdout, path, res)
+		for _, m := range missing {
+			fmt.Fprintf(stdout, "  secret not given: %s (set it in the environment and import again, or fill it in the window)\n", m.Name)
+		}
 	}
 	if failed {
 		return 1

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/knockhttp/knock/storage"
 )
@@ -15,59 +17,62 @@ import (
 const RequestFormat = "knock.request/v1"
 
 // requestFile is the on-disk shape of a native request file: a format
-// marker, then the request. Secret auth parameters are never written; the
-// file names them in secretRefs and the values come from the user, a flag
-// or the environment when the file is used.
+// marker, then the request (see docs/format.md). Secret values are never
+// written; the file names them in secretRefs (and the other *Ref fields)
+// and the values come from the user, a flag or the environment when the
+// file is used.
 type requestFile struct {
 	Format string `json:"format"`
 	storage.Request
 }
 
-// MarshalRequest returns the native file for r, with the values of secret
-// auth parameters removed. isSecret reports which parameters are secrets.
+// MarshalRequest returns the native file for r: fixed layout, no ID, and
+// no secret values. isSecret reports which auth parameters are secrets
+// (nil: authlib's declarations, then the parameter's name). Secret values
+// that are only {{variable}} references are kept.
 func MarshalRequest(r storage.Request, isSecret func(authType, param string) bool) ([]byte, error) {
-	r.ID = ""
-	if len(r.Auth.Params) > 0 {
-		params := make(map[string]string, len(r.Auth.Params))
-		refs := map[string]string{}
-		for k, v := range r.Auth.Params {
-			if isSecret(r.Auth.Type, k) && !isTemplate(v) {
-				refs[k] = SecretEnvName(k)
-				continue
-			}
-			params[k] = v
-		}
-		r.Auth.Params = params
-		if len(refs) > 0 {
-			r.Auth.SecretRefs = refs
-		}
+	if isSecret == nil {
+		isSecret = nativeIsSecretParam
 	}
-	r.Settings.ClientCertPassword = ""
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(requestFile{Format: RequestFormat, Request: r}); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	c := nativeStripRequest(&r, &nativeSecretNamer{}, isSecret)
+	return nativeMarshal(requestFile{Format: RequestFormat, Request: *c})
 }
 
-// isTemplate reports whether v is only a {{variable}} reference, which is
-// safe to write.
-func isTemplate(v string) bool {
-	v = strings.TrimSpace(v)
-	return strings.HasPrefix(v, "{{") && strings.HasSuffix(v, "}}") && strings.Count(v, "{{") == 1
-}
-
-// SecretEnvName is the environment variable the command line reads a
-// missing secret parameter from.
+// SecretEnvName is the reference name, and the environment variable the
+// command line reads, for a secret parameter: KNOCK_SECRET_ and the name
+// in capitals, camelCase split with _ ("clientSecret" gives
+// KNOCK_SECRET_CLIENT_SECRET), anything else than letters and digits
+// turned into _.
 func SecretEnvName(param string) string {
-	return "KNOCK_SECRET_" + strings.ToUpper(param)
+	var b strings.Builder
+	prevLower, sep := false, false
+	for _, r := range param {
+		if r >= utf8.RuneSelf || !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			sep, prevLower = b.Len() > 0, false
+			continue
+		}
+		if unicode.IsUpper(r) && prevLower {
+			sep = true
+		}
+		if sep {
+			b.WriteByte('_')
+			sep = false
+		}
+		b.WriteRune(unicode.ToUpper(r))
+		prevLower = unicode.IsLower(r) || unicode.IsDigit(r)
+	}
+	name := b.String()
+	if name == "" {
+		name = "VALUE"
+	}
+	if len(name) > 100 {
+		name = name[:100]
+	}
+	return nativeSecretPrefix + name
 }
 
 // ReadRequestFile reads a native request file. Errors name the file and,
-// for JSON syntax errors, the line and column.
+// for JSON errors, the line and column.
 func ReadRequestFile(path string) (storage.Request, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -80,41 +85,131 @@ func ReadRequestFile(path string) (storage.Request, error) {
 	return r, nil
 }
 
-// UnmarshalRequest parses a native request file.
+// UnmarshalRequest parses a native request file. Secret references stay in
+// place (the command line reads them from KNOCK_SECRET_* variables, see
+// FillRequestSecrets); any reference that is not a KNOCK_SECRET_ name is
+// an error.
 func UnmarshalRequest(data []byte) (storage.Request, error) {
+	data, err := nativeDecodeText(data)
+	if err != nil {
+		return storage.Request{}, err
+	}
+	var probe struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return storage.Request{}, JSONError(data, err)
+	}
+	switch {
+	case probe.Format == "":
+		return storage.Request{}, errors.New(`not a Knock request file: no "format" field`)
+	case probe.Format == CollectionFormat:
+		return storage.Request{}, fmt.Errorf("this is a collection file (%q), not a request file", probe.Format)
+	case probe.Format != RequestFormat:
+		return storage.Request{}, fmt.Errorf("unsupported format %q (this Knock reads %q)", probe.Format, RequestFormat)
+	}
 	var f requestFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return storage.Request{}, JSONError(data, err)
 	}
-	if f.Format == "" {
-		return storage.Request{}, errors.New(`not a Knock request file: no "format" field`)
-	}
-	if f.Format != RequestFormat {
-		return storage.Request{}, fmt.Errorf("unsupported format %q (this Knock reads %q)", f.Format, RequestFormat)
-	}
 	if f.Method == "" {
 		f.Method = "GET"
+	}
+	f.ID = ""
+	if err := nativeCheckRequestRefs(&f.Request); err != nil {
+		return storage.Request{}, err
 	}
 	return f.Request, nil
 }
 
+// nativeCheckRequestRefs checks every secret reference of r by name.
+func nativeCheckRequestRefs(r *storage.Request) error {
+	probe := nativeClone(r)
+	return (&nativeNeedSet{}).request(probe, "request")
+}
+
 // JSONError words a JSON decoding error with its line and column.
 func JSONError(data []byte, err error) error {
-	var off int64 = -1
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
+	var (
+		se *json.SyntaxError
+		te *json.UnmarshalTypeError
+	)
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		line, col := nativeLineCol(data, se.Offset)
+		return fmt.Errorf("line %d, column %d: %w", line, col, err)
 	case errors.As(err, &te):
-		off = te.Offset
+		line, col := nativeLineCol(data, te.Offset)
+		field := te.Field
+		if field == "" {
+			field = "value"
+		}
+		return &nativeJSONTypeError{line: line, col: col, field: field, want: nativeGoKind(te.Type.Kind().String()), got: nativeJSONKind(te.Value), err: err}
 	}
-	if off < 0 {
-		return err
+	// Unknown fields carry no offset: find the key in the text.
+	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
+		name := strings.TrimPrefix(msg, "json: unknown field ")
+		if i := bytes.Index(data, []byte(name)); i >= 0 {
+			line, col := nativeLineCol(data, int64(i)+1)
+			return fmt.Errorf("line %d, column %d: unknown field %s", line, col, name)
+		}
 	}
-	line, col := 1, 1
+	return err
+}
+
+// nativeJSONTypeError is a value of the wrong JSON type, with its place.
+type nativeJSONTypeError struct {
+	line, col int
+	field     string
+	want, got string
+	err       error
+}
+
+func (e *nativeJSONTypeError) Error() string {
+	return fmt.Sprintf("line %d, column %d: %s: want %s, got %s", e.line, e.col, e.field, e.want, e.got)
+}
+
+func (e *nativeJSONTypeError) Unwrap() error { return e.err }
+
+func nativeGoKind(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "struct", "map":
+		return "an object"
+	case "slice", "array":
+		return "an array"
+	case "ptr":
+		return "an object or null"
+	}
+	if strings.HasPrefix(kind, "int") || strings.HasPrefix(kind, "uint") || strings.HasPrefix(kind, "float") {
+		return "a number"
+	}
+	return kind
+}
+
+// nativeJSONKind words encoding/json's name of a JSON type.
+func nativeJSONKind(v string) string {
+	switch v {
+	case "number", "string", "boolean", "bool":
+		if v == "bool" {
+			v = "boolean"
+		}
+		return "a " + v
+	case "array", "object":
+		return "an " + v
+	}
+	return v
+}
+
+// nativeLineCol turns a 1-based byte offset (as encoding/json reports it)
+// into a line and a column.
+func nativeLineCol(data []byte, off int64) (line, col int) {
+	line, col = 1, 1
 	for i := int64(0); i < off-1 && i < int64(len(data)); i++ {
 		if data[i] == '\n' {
 			line, col = line+1, 1
@@ -122,5 +217,12 @@ func JSONError(data []byte, err error) error {
 			col++
 		}
 	}
-	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+	return line, col
+}
+
+// RequestFileName is the file name Knock gives a request named name, e.g.
+// "Create order.knock.json": safe on every platform, never a path (see
+// docs/format.md, "File names").
+func RequestFileName(name string) string {
+	return nativeFileName(name, "request") + RequestFileSuffix
 }

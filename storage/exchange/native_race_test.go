@@ -1,0 +1,6 @@
+//go:build race
+
+package exchange
+
+// nativeRace is true under the race detector, where timings mean nothing.
+const nativeRace = true

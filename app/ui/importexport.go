@@ -39,9 +39,49 @@ func (k *Window) importFrom(rc fyne.URIReadCloser) {
 	if err == nil {
 		res, err = exchange.Import(name, data, "")
 	}
-	if err == nil {
-		err = k.saveImport(res)
+	fyne.Do(func() {
+		if err != nil {
+			dialog.ShowError(fmt.Errorf("import %s: %w", name, err), k.win)
+			return
+		}
+		if len(res.Report.Secrets) == 0 {
+			go k.finishImport(name, res)
+			return
+		}
+		k.askImportSecrets(res, func() { go k.finishImport(name, res) })
+	})
+}
+
+// askImportSecrets asks for each secret a shared file names but does not
+// hold. Secrets left empty stay empty; the report lists them.
+func (k *Window) askImportSecrets(res *exchange.Result, done func()) {
+	entries := map[string]*widget.Entry{}
+	var items []*widget.FormItem
+	for _, need := range res.Report.Secrets {
+		e := widget.NewPasswordEntry()
+		e.SetPlaceHolder(strings.Join(need.Where, "; "))
+		entries[need.Name] = e
+		items = append(items, widget.NewFormItem(need.Name, e))
 	}
+	d := dialog.NewForm("Secrets for this import", "Import", "Import without them", items, func(ok bool) {
+		if ok {
+			res.FillSecrets(func(name string) (string, bool) {
+				e, found := entries[name]
+				if !found || e.Text == "" {
+					return "", false
+				}
+				return e.Text, true
+			})
+		}
+		done()
+	}, k.win)
+	d.Resize(fyne.NewSize(640, 200+float32(60*len(items))))
+	d.Show()
+}
+
+// finishImport saves the import on a goroutine and shows the report.
+func (k *Window) finishImport(name string, res *exchange.Result) {
+	err := k.saveImport(res)
 	fyne.Do(func() {
 		if err != nil {
 			dialog.ShowError(fmt.Errorf("import %s: %w", name, err), k.win)

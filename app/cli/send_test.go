@@ -262,8 +262,7 @@ func TestSendRequestFile(t *testing.T) {
 }
 
 func TestSendTraceShowsRoundTripsAndRedirects(t *testing.T) {
-	var srv *recordingServer
-	srv = newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/start" {
 			http.Redirect(w, r, "/end", http.StatusFound)
 			return

@@ -68,7 +68,9 @@ func (t *requestTabs) restore() {
 	go func() {
 		s, err := db.Session()
 		if err == nil && s != nil {
-			err = db.HydrateSession(s)
+			// A secret missing from the store leaves that draft field
+			// empty; the rest of the session is still restored.
+			_ = db.HydrateSession(s)
 		}
 		type opened struct {
 			tab      storage.Tab

@@ -2,6 +2,7 @@ package editor
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -224,4 +225,11 @@ func countEnabled(rows []storage.KeyValue) int {
 // runOnUI hands work done on a goroutine back to Fyne's goroutine. It is
 // fyne.Do; tests replace it with a queue they drain themselves, because
 // Fyne's test driver runs fyne.Do's function on the calling goroutine.
-var runOnUI = fyne.Do
+var runOnUI = func(f func()) { uiHandOff.Load().(func(func()))(f) }
+
+// uiHandOff holds the function runOnUI calls: fyne.Do, or a test's queue.
+// It is atomic because a background task may still hand back its result
+// while a test swaps it.
+var uiHandOff atomic.Value
+
+func init() { uiHandOff.Store(fyne.Do) }

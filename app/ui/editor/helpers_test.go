@@ -63,9 +63,9 @@ type uiQueue chan func()
 func newUIQueue(t *testing.T) uiQueue {
 	t.Helper()
 	q := make(uiQueue, 256)
-	old := runOnUI
-	runOnUI = func(f func()) { q <- f }
-	t.Cleanup(func() { runOnUI = old })
+	old := uiHandOff.Load()
+	uiHandOff.Store(func(f func()) { q <- f })
+	t.Cleanup(func() { uiHandOff.Store(old) })
 	return q
 }
 

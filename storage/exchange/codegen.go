@@ -31,7 +31,6 @@ import (
 	"mime"
 	"net/url"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/knockhttp/knock/authlib"
@@ -550,16 +549,6 @@ func codegenNotes(b *strings.Builder, prefix string, c *codegenReq) {
 func codegenIsTemplate(v string) bool {
 	v = strings.TrimSpace(v)
 	return strings.HasPrefix(v, "{{") && strings.HasSuffix(v, "}}") && strings.Count(v, "{{") == 1 && strings.Count(v, "}}") == 1
-}
-
-// codegenSortedKeys returns a map's keys in order.
-func codegenSortedKeys(m map[string]codegenValue) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // codegenUnsupportedAuth is the note for an auth method a language cannot

@@ -264,7 +264,7 @@ func curlParseCommand(cmd curlCommand) ([]storage.Request, []string, error) {
 			if eq := strings.IndexByte(name, '='); eq > 0 && !curlArgOptions[name] && !curlFlagOptions[name] {
 				if base := name[:eq]; curlArgOptions[strings.TrimPrefix(base, "expand-")] {
 					name, inline, hasInline = base, name[eq+1:], true
-					c.note("%s: curl does not accept --%s=value; read as --%s %s", at, base, base, curlClip(inline, 40))
+					c.note("%s: curl does not accept --%s=value; read as --%s followed by the value", at, base, base)
 				}
 			}
 			expand := false
@@ -421,7 +421,8 @@ func (p *curlParser) apply(c *curlConfig, name, val string, on bool, at string) 
 	case "header":
 		c.addHeader(val, at)
 	case "proxy-header":
-		c.note("%s: --proxy-header %q: Knock sends no extra headers to proxies; ignored", at, curlClip(val, 60))
+		name, _, _ := strings.Cut(val, ":")
+		c.note("%s: --proxy-header %s: Knock sends no extra headers to proxies; ignored", at, curlClip(strings.TrimSpace(name), 40))
 	case "user-agent":
 		c.userAgent = &val
 	case "referer":
@@ -566,7 +567,7 @@ func (p *curlParser) apply(c *curlConfig, name, val string, on bool, at string) 
 		c.note("%s: --%s: Knock follows redirects as browsers do; ignored", at, name)
 	default:
 		if curlArgOptions[name] {
-			c.note("%s: --%s %s has no equivalent in Knock; ignored", at, name, curlClip(val, 40))
+			c.note("%s: --%s (with its argument) has no equivalent in Knock; ignored", at, name)
 		} else {
 			c.note("%s: --%s has no equivalent in Knock; ignored", at, name)
 		}
@@ -672,7 +673,7 @@ func (c *curlConfig) addHeader(v, at string) {
 		name := strings.TrimSpace(v[:colon])
 		value := strings.TrimSpace(v[colon+1:])
 		if name == "" {
-			c.note("%s: -H %q has no header name; ignored", at, v)
+			c.note("%s: -H without a header name before ':'; ignored", at)
 			return
 		}
 		if value == "" {
@@ -681,13 +682,13 @@ func (c *curlConfig) addHeader(v, at string) {
 			return
 		}
 		if name != v[:colon] {
-			c.note("%s: -H %q: the blanks around the header name were removed", at, v)
+			c.note("%s: -H %s: the blanks around the header name were removed", at, name)
 		}
 		c.headers = append(c.headers, storage.KeyValue{Key: name, Value: value, Enabled: true})
 	case semi >= 0 && strings.TrimSpace(v[semi+1:]) == "":
 		c.headers = append(c.headers, storage.KeyValue{Key: strings.TrimSpace(v[:semi]), Value: "", Enabled: true})
 	default:
-		c.note("%s: -H %q is not a header (no ':'); ignored", at, v)
+		c.note("%s: -H is not followed by a header (Name: value, no ':' found); ignored", at)
 	}
 }
 

@@ -524,3 +524,20 @@ func TestCurlExportRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestCurlWarningsHoldNoSecrets: a secret given to an option that is
+// reported never appears in the warnings.
+func TestCurlWarningsHoldNoSecrets(t *testing.T) {
+	_, warnings, err := ParseCurl(`curl --tlspassword tlsS3cret --user=usr:userS3cret -H ' Authorization : Bearer hdrS3cret' -H 'Bearer noColonS3cret' ` +
+		`-H ':blankS3cret' --proxy-header 'Proxy-Authorization: Basic pxS3cret' --proxy-pass ppS3cret https://h`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(warnings, "\n")
+	if len(warnings) < 5 {
+		t.Errorf("warnings %q", warnings)
+	}
+	if strings.Contains(all, "S3cret") {
+		t.Errorf("a secret is in the warnings:\n%s", all)
+	}
+}

@@ -310,8 +310,8 @@ func (p *httpfileParser) between(i *int, line, trim string) (int, error) {
 		*i++
 	}
 	p.cur.url = u.String()
-	if strings.ContainsAny(httpfileTemplate.ReplaceAllString(p.cur.url, ""), " \t") {
-		return 0, fmt.Errorf("line %d: the URL %q has a space", ln, curlClip(p.cur.url, 60))
+	if strings.IndexFunc(httpfileTemplate.ReplaceAllString(p.cur.url, ""), func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		return 0, fmt.Errorf("line %d: the URL %q has a space or a control character", ln, curlClip(p.cur.url, 60))
 	}
 	return httpfileHeaders, nil
 }
@@ -512,7 +512,6 @@ func (p *httpfileParser) finish() {
 	if c == nil {
 		return
 	}
-	item := fmt.Sprintf("line %d", c.line)
 	r := storage.Request{Method: strings.ToUpper(c.method), URL: c.url, Settings: c.settings}
 	if c.method == "GRAPHQL" {
 		r.Method = "POST"
@@ -521,7 +520,7 @@ func (p *httpfileParser) finish() {
 	if r.Name == "" {
 		r.Name = curlRequestName(r.Method, r.URL)
 	}
-	item = fmt.Sprintf("%s (line %d)", r.Name, c.line)
+	item := fmt.Sprintf("%s (line %d)", r.Name, c.line)
 	r.Description = strings.Join(c.directives, "\n")
 
 	// Relative URLs: httpyac joins them to the variable host; REST Client
@@ -608,7 +607,7 @@ func (p *httpfileParser) authShorthand(item, value string) (storage.AuthSpec, bo
 			k, v, ok := strings.Cut(a, ":")
 			switch {
 			case !ok:
-				p.res.Report.Skipf(item, "the AWS shorthand's %q is not key:value; ignored", a)
+				p.res.Report.Skipf(item, "a word of the AWS shorthand is not key:value (token:, region:, service:); ignored")
 			case k == "token":
 				params["sessionToken"] = v
 			case k == "region" || k == "service":

@@ -19,6 +19,7 @@ func FuzzHTTPFileImport(f *testing.F) {
 	f.Add([]byte("### x\nPOST https://h\nContent-Type: multipart/form-data; boundary=b\n\n--b\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\n\n< ./a\n--b--\n"))
 	f.Add([]byte("GRAPHQL https://h\n\nquery { a }\n\n{\"v\": 1}\n"))
 	f.Add([]byte("0\n & 0"))
+	f.Add([]byte("0\r0"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := Import("fuzz.http", data, "http")
 		if (res == nil) == (err == nil) {

@@ -1200,6 +1200,9 @@ func (imp *openapiImporter) security(reqs openapi3.SecurityRequirements, where s
 			skipped = append(skipped, n+": Knock sends one auth method per request, and "+names[0]+" was chosen")
 		}
 		if auth != nil {
+			for _, s := range reasons {
+				imp.skip(where, "an alternative that cannot be used: %s", s)
+			}
 			for _, s := range skipped {
 				imp.skip(fmt.Sprintf("%s[%d]", where, i), "%s", s)
 			}

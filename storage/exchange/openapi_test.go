@@ -340,3 +340,40 @@ components:
 		t.Errorf("the recursive schema went %d levels deep", depth)
 	}
 }
+
+func TestOpenAPISecuritySkips(t *testing.T) {
+	doc := `openapi: 3.1.0
+info: {title: T, version: '1'}
+servers: [{url: 'https://a.test'}]
+security: [{oidc: []}]
+paths:
+  /a:
+    get:
+      responses: {'200': {description: ok}}
+  /b:
+    get:
+      security: [{mtls: []}, {digest: []}]
+      responses: {'200': {description: ok}}
+components:
+  securitySchemes:
+    oidc: {type: openIdConnect, openIdConnectUrl: 'https://id.test/.well-known/openid-configuration'}
+    mtls: {type: mutualTLS}
+    digest: {type: http, scheme: Digest}
+`
+	res, err := Import("sec.yaml", []byte(doc), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := openapiFind(t, res.Items, "GET /a")
+	b, _ := openapiFind(t, res.Items, "GET /b")
+	if res.Collection.Auth.Type != "" || a.Auth.Type != "" || b.Auth.Type != "digest" {
+		t.Errorf("collection %+v, /a %+v, /b %+v", res.Collection.Auth, a.Auth, b.Auth)
+	}
+	rep := httpfileReport(res.Report)
+	if !strings.Contains(rep, "$.security: no security requirement could be mapped: oidc: OpenID Connect discovery (https://id.test/.well-known/openid-configuration) is not read") {
+		t.Errorf("openIdConnect is not reported with its reason:\n%s", rep)
+	}
+	if !strings.Contains(rep, `$.paths["/b"].get.security: an alternative that cannot be used: mtls: mutual TLS: choose a client certificate`) {
+		t.Errorf("mutualTLS is not reported:\n%s", rep)
+	}
+}

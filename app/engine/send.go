@@ -310,12 +310,22 @@ func setAcceptEncoding(req *http.Request) {
 	}
 }
 
+// bodyReaders pools the read buffers of response bodies.
+var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 256<<10) }}
+
 // readBody decodes the body into the sink or a spool, under the cap.
 func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error {
 	wire := &countingReader{r: resp.Body}
 	// A large buffer means fewer read calls on a large body; they are
-	// what a download costs, more than the copying.
-	buffered := bufio.NewReaderSize(wire, 256<<10)
+	// what a download costs, more than the copying. The buffers are
+	// pooled: allocating and zeroing one per response dominated the cost
+	// of small requests.
+	buffered := bodyReaders.Get().(*bufio.Reader)
+	buffered.Reset(wire)
+	defer func() {
+		buffered.Reset(nil)
+		bodyReaders.Put(buffered)
+	}()
 	coding := resp.Header.Get("Content-Encoding")
 	if _, err := buffered.Peek(1); err != nil {
 		// No body (HEAD, 204, 304) or an error that io.Copy will report:

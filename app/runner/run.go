@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"io"
 	"sync"
 	"time"
 
@@ -198,6 +199,12 @@ func runOne(ctx context.Context, plan Plan, j job, opt Options) Result {
 		Netrc:        opt.Netrc,
 		Timeout:      opt.Timeout,
 	}
+	assertions := enabledAssertions(req.Assertions)
+	if !readsBody(assertions) {
+		// Nothing looks at the body: stream it away instead of holding
+		// it, so a run's memory does not grow with response sizes.
+		eopt.Sink = io.Discard
+	}
 	resp, err := opt.Engine.Send(ctx, req, eopt)
 	if err != nil {
 		r.Error = err.Error()
@@ -208,8 +215,18 @@ func runOne(ctx context.Context, plan Plan, j job, opt Options) Result {
 	r.Duration = resp.Timings.Total
 	r.BodySize = resp.BodySize
 	r.URL = resp.URL
-	r.Assertions = Evaluate(enabledAssertions(req.Assertions), resp)
+	r.Assertions = Evaluate(assertions, resp)
 	return r
+}
+
+// readsBody reports whether an assertion needs the response body.
+func readsBody(list []storage.Assertion) bool {
+	for _, a := range list {
+		if a.Kind == storage.AssertBody || a.Kind == storage.AssertJQ {
+			return true
+		}
+	}
+	return false
 }
 
 func enabledAssertions(list []storage.Assertion) []storage.Assertion {

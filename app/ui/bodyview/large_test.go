@@ -203,9 +203,14 @@ func loadPerCPU() float64 {
 
 // BenchmarkLoad100MB reports the figures of TestViewerLargeBody for
 // 100 MB of JSON (make bench).
-func BenchmarkLoad100MB(b *testing.B) {
+func BenchmarkLoad100MB(b *testing.B) { benchmarkLoad(b, 100<<20) }
+
+// BenchmarkLoad10MB is the 10 MB row of make bench.
+func BenchmarkLoad10MB(b *testing.B) { benchmarkLoad(b, 10<<20) }
+
+func benchmarkLoad(b *testing.B, size int) {
 	for b.Loop() {
-		r := measureLarge(b, 100<<20)
+		r := measureLarge(b, size)
 		b.Log(r)
 		b.ReportMetric(float64(r.first.Milliseconds()), "first-rows-ms")
 		b.ReportMetric(float64(r.complete.Milliseconds()), "complete-ms")

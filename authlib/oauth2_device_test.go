@@ -177,7 +177,9 @@ func TestOAuth2DeviceFlow(t *testing.T) {
 	// slow_down.
 	gaps := []time.Duration{polls[0].Sub(start), polls[1].Sub(polls[0]), polls[2].Sub(polls[1]), polls[3].Sub(polls[2])}
 	for i, min := range []time.Duration{time.Second, time.Second, time.Second, 6 * time.Second} {
-		if gaps[i] < min-50*time.Millisecond || gaps[i] > min+time.Second {
+		// The lower bound is the rule; the upper one only catches a
+		// runaway wait, with room for a busy machine.
+		if gaps[i] < min-50*time.Millisecond || gaps[i] > min+5*time.Second {
 			t.Errorf("gap %d = %v, want about %v", i, gaps[i], min)
 		}
 	}
@@ -213,7 +215,7 @@ func TestOAuth2DeviceFlowExpires(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "expired after 2s without being approved") {
 		t.Fatalf("err = %v", err)
 	}
-	if d := time.Since(start); d > 4*time.Second {
+	if d := time.Since(start); d > 8*time.Second {
 		t.Errorf("gave up after %v, want about 2 s (expires_in)", d)
 	}
 	ds.mu.Lock()

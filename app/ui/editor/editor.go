@@ -30,14 +30,15 @@ type Editor struct {
 	// request drops its result when another one was loaded meanwhile.
 	loads int
 
-	bar      *urlBar
-	params   *paramsPane
-	headers  *headersPane
-	body     *bodyPane
-	auth     *authPane
-	settings *settingsPane
-	tabs     *tabSet
-	content  fyne.CanvasObject
+	bar        *urlBar
+	params     *paramsPane
+	headers    *headersPane
+	body       *bodyPane
+	auth       *authPane
+	settings   *settingsPane
+	assertions *assertionsPane
+	tabs       *tabSet
+	content    fyne.CanvasObject
 }
 
 // New builds an editor for an empty GET request.
@@ -49,6 +50,7 @@ func New(opts Options) *Editor {
 	e.body = newBodyPane(e)
 	e.auth = newAuthPane(e)
 	e.settings = newSettingsPane(e)
+	e.assertions = newAssertionsPane(e)
 	e.tabs = newTabSet(e)
 	e.content = container.NewBorder(e.bar.content(), nil, nil, nil, e.tabs.tabs)
 	e.SetRequest(storage.Request{Method: "GET"})
@@ -110,6 +112,7 @@ func (e *Editor) load() {
 	e.body.load()
 	e.auth.load()
 	e.settings.load()
+	e.assertions.load()
 	e.tabs.updateTitles()
 }
 
@@ -152,6 +155,7 @@ type tabSet struct {
 	ed                                        *Editor
 	tabs                                      *container.AppTabs
 	params, headers, body, auth, settingsItem *container.TabItem
+	assertions                                *container.TabItem
 }
 
 func newTabSet(e *Editor) *tabSet {
@@ -161,7 +165,8 @@ func newTabSet(e *Editor) *tabSet {
 	s.body = container.NewTabItem("Body", e.body.content())
 	s.auth = container.NewTabItem("Auth", e.auth.content())
 	s.settingsItem = container.NewTabItem("Settings", e.settings.content())
-	s.tabs = container.NewAppTabs(s.params, s.headers, s.body, s.auth, s.settingsItem)
+	s.assertions = container.NewTabItem("Assertions", e.assertions.content())
+	s.tabs = container.NewAppTabs(s.params, s.headers, s.body, s.auth, s.settingsItem, s.assertions)
 	s.tabs.OnSelected = s.onSelected
 	return s
 }
@@ -192,9 +197,20 @@ func (s *tabSet) updateTitles() {
 		settings = "Settings (TLS off)"
 	}
 	changed = setTitleText(s.settingsItem, settings) || changed
+	changed = setTitle(s.assertions, "Assertions", countAssertions(req.Assertions)) || changed
 	if changed {
 		s.tabs.Refresh()
 	}
+}
+
+func countAssertions(list []storage.Assertion) int {
+	n := 0
+	for _, a := range list {
+		if a.Enabled {
+			n++
+		}
+	}
+	return n
 }
 
 func setTitle(item *container.TabItem, name string, n int) bool {

@@ -12,6 +12,9 @@ import (
 func cloneRequest(r storage.Request) storage.Request {
 	r.Params = slices.Clone(r.Params)
 	r.Headers = slices.Clone(r.Headers)
+	r.Assertions = slices.Clone(r.Assertions)
+	r.Scripts = slices.Clone(r.Scripts)
+	r.Examples = slices.Clone(r.Examples)
 	r.Body.Form = slices.Clone(r.Body.Form)
 	r.Body.Multipart = slices.Clone(r.Body.Multipart)
 	if r.Body.GraphQL != nil {

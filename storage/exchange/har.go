@@ -224,32 +224,17 @@ func harName(method, raw string) string {
 
 // harRows converts {name, value} rows.
 func harRows(v any, path string) ([]storage.KeyValue, error) {
-	list, err := nativeArray(v, path)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]storage.KeyValue, 0, len(list))
-	for i, e := range list {
-		ep := nativeIndex(path, i)
-		m, err := nativeObject(e, ep)
-		if err != nil {
-			return nil, err
-		}
-		k, err := nativeField(m, "name", ep)
-		if err != nil {
-			return nil, err
-		}
-		val, err := nativeField(m, "value", ep)
-		if err != nil {
-			return nil, err
-		}
-		if k == "" && val == "" {
-			continue
+	var out []storage.KeyValue
+	err := nativeEachObject(v, path, func(m map[string]any, ep string) error {
+		k, val, err := nativePair(m, "name", ep)
+		if err != nil || (k == "" && val == "") {
+			return err
 		}
 		out = append(out, storage.KeyValue{Key: k, Value: val, Enabled: true})
-	}
-	if len(out) == 0 {
-		return nil, nil
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

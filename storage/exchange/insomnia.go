@@ -842,36 +842,21 @@ func (im *insomniaImporter) request(m map[string]any, path, where, name string, 
 
 // rows converts {name, value, disabled} rows.
 func (im *insomniaImporter) rows(v any, path, where string) ([]storage.KeyValue, error) {
-	list, err := nativeArray(v, path)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]storage.KeyValue, 0, len(list))
-	for i, e := range list {
-		ep := nativeIndex(path, i)
-		m, err := nativeObject(e, ep)
-		if err != nil {
-			return nil, err
-		}
-		k, err := nativeField(m, "name", ep)
-		if err != nil {
-			return nil, err
-		}
-		val, err := nativeField(m, "value", ep)
-		if err != nil {
-			return nil, err
-		}
-		if k == "" && val == "" {
-			continue
+	var out []storage.KeyValue
+	err := nativeEachObject(v, path, func(m map[string]any, ep string) error {
+		k, val, err := nativePair(m, "name", ep)
+		if err != nil || (k == "" && val == "") {
+			return err
 		}
 		disabled, _, err := nativeFlag(m, "disabled", ep)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, storage.KeyValue{Key: k, Value: val, Enabled: !disabled})
-	}
-	if len(out) == 0 {
-		return nil, nil
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

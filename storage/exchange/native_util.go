@@ -153,6 +153,41 @@ func nativeArray(v any, path string) ([]any, error) {
 	return nil, nativeWrongType(path, "an array", v)
 }
 
+// nativeEachObject calls fn for every object of the array v, with the
+// object's JSON path; null entries are skipped. Every importer walks its
+// rows this way.
+func nativeEachObject(v any, path string, fn func(m map[string]any, ep string) error) error {
+	list, err := nativeArray(v, path)
+	if err != nil {
+		return err
+	}
+	for i, e := range list {
+		ep := nativeIndex(path, i)
+		m, err := nativeObject(e, ep)
+		if err != nil {
+			return err
+		}
+		if m == nil {
+			continue
+		}
+		if err := fn(m, ep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nativePair reads the key and value fields of a row, named as the format
+// names them ("key" or "name", and "value").
+func nativePair(m map[string]any, keyField, ep string) (string, string, error) {
+	k, err := nativeField(m, keyField, ep)
+	if err != nil {
+		return "", "", err
+	}
+	val, err := nativeField(m, "value", ep)
+	return k, val, err
+}
+
 // nativeString returns a scalar as text: strings as they are, numbers as
 // written, booleans as "true"/"false", null as "". Objects and arrays are
 // errors.

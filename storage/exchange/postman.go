@@ -617,42 +617,24 @@ func postmanRows(v any, path, what string, dropped *[]string) ([]storage.KeyValu
 		}
 		return out, nil
 	}
-	list, err := nativeArray(v, path)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]storage.KeyValue, 0, len(list))
-	for i, e := range list {
-		ep := nativeIndex(path, i)
-		m, err := nativeObject(e, ep)
-		if err != nil {
-			return nil, err
-		}
-		if m == nil {
-			continue
-		}
-		k, err := nativeField(m, "key", ep)
-		if err != nil {
-			return nil, err
-		}
-		val, err := nativeField(m, "value", ep)
-		if err != nil {
-			return nil, err
-		}
-		if k == "" && val == "" {
-			continue
+	var out []storage.KeyValue
+	err := nativeEachObject(v, path, func(m map[string]any, ep string) error {
+		k, val, err := nativePair(m, "key", ep)
+		if err != nil || (k == "" && val == "") {
+			return err
 		}
 		enabled, err := postmanEnabled(m, ep)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if d, _ := postmanDescription(m["description"], ""); d != "" && dropped != nil {
 			*dropped = append(*dropped, what+" "+nativeShort(k))
 		}
 		out = append(out, storage.KeyValue{Key: k, Value: val, Enabled: enabled})
-	}
-	if len(out) == 0 {
-		return nil, nil
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

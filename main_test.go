@@ -159,6 +159,7 @@ type knockProcess struct {
 	mu      sync.Mutex
 	errBuf  bytes.Buffer
 	first   time.Time
+	done    chan struct{} // closed when the process has exited
 }
 
 func startKnock(t *testing.T, bin, display string) *knockProcess {
@@ -168,7 +169,7 @@ func startKnock(t *testing.T, bin, display string) *knockProcess {
 
 // startKnockWithHome starts the window with home as its HOME and XDG
 // directories.
-func startKnockWithHome(t *testing.T, bin, display, home string) *knockProcess {
+func startKnockWithHome(t *testing.T, bin, display, home string, extraEnv ...string) *knockProcess {
 	t.Helper()
 	env := []string{
 		"DISPLAY=" + display,
@@ -181,6 +182,7 @@ func startKnockWithHome(t *testing.T, bin, display, home string) *knockProcess {
 		"LANG=en_US.UTF-8",
 		"PATH=" + os.Getenv("PATH"),
 	}
+	env = append(env, extraEnv...)
 	var cmd *exec.Cmd
 	if bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); bus != "" {
 		cmd = exec.Command(bin)
@@ -191,7 +193,7 @@ func startKnockWithHome(t *testing.T, bin, display, home string) *knockProcess {
 		cmd = exec.Command("dbus-run-session", "--", bin)
 	}
 	cmd.Env = env
-	p := &knockProcess{cmd: cmd, home: home}
+	p := &knockProcess{cmd: cmd, home: home, done: make(chan struct{})}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +203,8 @@ func startKnockWithHome(t *testing.T, bin, display, home string) *knockProcess {
 		t.Fatalf("start knock: %v", err)
 	}
 	go p.readStderr(stderr)
-	t.Cleanup(func() { stopProcess(cmd) })
+	go func() { cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() { p.stop(t) })
 	return p
 }
 
@@ -252,7 +255,28 @@ func (p *knockProcess) rss() int64 {
 
 func (p *knockProcess) stop(t *testing.T) {
 	t.Helper()
-	stopProcess(p.cmd)
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(5 * time.Second):
+		p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// exited reports whether the process ended within timeout.
+func (p *knockProcess) exited(timeout time.Duration) bool {
+	select {
+	case <-p.done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
 }
 
 // stopProcess ends a process started by the test, by its PID, and waits.

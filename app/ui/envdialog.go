@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -91,7 +92,7 @@ func (e *envEditor) show() {
 	}
 	add := &widget.Button{Text: "Add variable", Icon: theme.ContentAddIcon(), OnTapped: func() { e.addRow(storage.Variable{Enabled: true}) }}
 	head := container.NewGridWithColumns(4, widget.NewLabel("Name"), widget.NewLabel("Value"), widget.NewLabel("Secret"), widget.NewLabel("On"))
-	body := container.NewBorder(container.NewVBox(widget.NewForm(widget.NewFormItem("Name", e.name)), head), add, nil, nil, container.NewVScroll(e.rows))
+	body := tabflow.Border(container.NewVBox(widget.NewForm(widget.NewFormItem("Name", e.name)), head), add, nil, nil, container.NewVScroll(e.rows))
 	save := &widget.Button{Text: "Save", Importance: widget.HighImportance, OnTapped: e.onSave}
 	buttons := []fyne.CanvasObject{save}
 	if e.env.ID != "" && e.env.ID != storage.GlobalsID {
@@ -119,7 +120,7 @@ func (e *envEditor) addRow(v storage.Variable) {
 		r.value.Refresh()
 	}
 	remove := &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance}
-	r.box = container.NewGridWithColumns(4, r.key, container.NewBorder(nil, nil, nil, reveal, r.value), r.secret, container.NewHBox(r.enabled, remove))
+	r.box = container.NewGridWithColumns(4, r.key, tabflow.Border(nil, nil, nil, reveal, r.value), r.secret, container.NewHBox(r.enabled, remove))
 	remove.OnTapped = func() {
 		e.rows.Remove(r.box)
 		for i, x := range e.vars {

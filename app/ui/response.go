@@ -15,6 +15,7 @@ import (
 
 	"github.com/knockhttp/knock/app/engine"
 	"github.com/knockhttp/knock/app/ui/bodyview"
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -32,6 +33,8 @@ type responsePane struct {
 	tabs     *container.AppTabs
 	resp     *engine.Response
 }
+
+const notSentYet = "Nothing sent yet: press Send (Ctrl+Enter)."
 
 func newResponsePane(win fyne.Window) *responsePane {
 	p := &responsePane{
@@ -57,12 +60,21 @@ func newResponsePane(win fyne.Window) *responsePane {
 		container.NewTabItem("Timeline", p.timeline.content()),
 		container.NewTabItem("Auth", p.auth.list),
 	)
+	p.showEmpty(notSentYet)
 	return p
 }
 
 func (p *responsePane) content() fyne.CanvasObject {
 	line := container.NewHBox(container.NewCenter(p.status), p.summary)
-	return container.NewBorder(container.NewVBox(line, p.note), nil, nil, nil, p.tabs)
+	return tabflow.Border(container.NewVBox(line, p.note), nil, nil, nil, p.tabs)
+}
+
+// showTab selects the n-th tab (0 Body, 1 Headers, 2 Cookies, 3 Timeline,
+// 4 Auth), for Alt+1 to Alt+5.
+func (p *responsePane) showTab(n int) {
+	if n >= 0 && n < len(p.tabs.Items) {
+		p.tabs.SelectIndex(n)
+	}
 }
 
 func (p *responsePane) focusSearch() {
@@ -93,10 +105,16 @@ func (p *responsePane) showError(err error) {
 	p.summary.SetText("")
 	p.setNote(err.Error())
 	p.body.Clear()
-	p.headers.set(nil)
-	p.cookies.set(nil)
-	p.timeline.set(nil)
-	p.auth.set(nil)
+	p.showEmpty("No response: the request failed (the reason is above).")
+}
+
+// showEmpty fills the headers, cookies, timeline and auth tabs with a line
+// that says why they are empty, so that no tab is ever a blank pane.
+func (p *responsePane) showEmpty(why string) {
+	p.headers.set([]string{why})
+	p.cookies.set([]string{why})
+	p.timeline.setEmpty(why)
+	p.auth.set([]string{why})
 }
 
 func (p *responsePane) show(r *engine.Response) {

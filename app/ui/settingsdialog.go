@@ -107,8 +107,15 @@ func (f *settingsForm) show() {
 		widget.NewFormItem("Secrets", f.store),
 	}
 	d := dialog.NewForm("Settings", "Save", "Cancel", items, f.onSave, f.w.win)
+	// Enter in a one-line field saves, as the Save button does.
+	for _, e := range []*widget.Entry{f.fontSize, f.timeout, f.caBundle, f.proxyURL, f.proxyUsr, f.proxyPw, f.histN, f.histMB, f.bodyCap} {
+		e.OnSubmitted = func(string) { d.Submit() }
+	}
 	d.Resize(fyne.NewSize(640, 720))
 	d.Show()
+	// The keyboard starts on the theme choices: Tab moves through the
+	// form, Space picks a choice.
+	f.w.win.Canvas().FocusNext()
 }
 
 func numberEntry(text, hint string) *widget.Entry {

@@ -148,12 +148,22 @@ func (tab *requestTab) send() {
 	in.Progress = func(received, total int64) {
 		if now := time.Now(); now.Sub(last) >= 100*time.Millisecond {
 			last = now
-			fyne.Do(func() { tab.response.showProgress(received, total) })
+			fyne.Do(func() {
+				if !w.closing.Load() {
+					tab.response.showProgress(received, total)
+				}
+			})
 		}
 	}
 	go func() {
 		resp, err := w.ws.Send(ctx, in)
 		fyne.Do(func() {
+			if w.closing.Load() {
+				if err == nil {
+					resp.Close()
+				}
+				return
+			}
 			tab.mu.Lock()
 			tab.cancel = nil
 			tab.mu.Unlock()
@@ -166,6 +176,18 @@ func (tab *requestTab) send() {
 			w.sidebar.RefreshHistory()
 		})
 	}()
+}
+
+// shutdown stops every tab's work before the window closes: while Fyne
+// shuts down it runs the callbacks of goroutines still at work straight
+// from those goroutines, so none may find anything left to do.
+func (t *requestTabs) shutdown() {
+	t.w.closing.Store(true)
+	for _, tab := range t.list {
+		tab.cancelSend()
+		tab.editor.Close()
+		tab.response.body.Close()
+	}
 }
 
 func (tab *requestTab) cancelSend() {
@@ -207,6 +229,20 @@ func (t *requestTabs) cancelActive() {
 func (t *requestTabs) focusURL() {
 	if tab := t.active(); tab != nil {
 		tab.editor.FocusURL()
+	}
+}
+
+// showSection and showResponseTab switch the active tab's sub-tabs from
+// the keyboard.
+func (t *requestTabs) showSection(n int) {
+	if tab := t.active(); tab != nil {
+		tab.editor.ShowSection(n)
+	}
+}
+
+func (t *requestTabs) showResponseTab(n int) {
+	if tab := t.active(); tab != nil {
+		tab.response.showTab(n)
 	}
 }
 
@@ -445,8 +481,15 @@ func (t *requestTabs) showSaveAs(tab *requestTab, places []savePlace) {
 			return nil
 		})
 	}, t.w.win)
+	// Enter in either entry saves, as the Save button does.
+	name.OnSubmitted = func(string) { d.Submit() }
+	newColl.OnSubmitted = func(string) { d.Submit() }
+	if len(labels) == 0 {
+		where.Disable() // nothing to pick yet: a new collection is made
+	}
 	d.Resize(fyne.NewSize(480, 260))
 	d.Show()
+	t.w.win.Canvas().Focus(name)
 }
 
 // savePlace is a collection or folder a request can be saved in.

@@ -28,6 +28,13 @@ func newTimelineView() *timelineView {
 
 func (t *timelineView) content() fyne.CanvasObject { return container.NewVScroll(t.box) }
 
+// setEmpty says why there is no timeline.
+func (t *timelineView) setEmpty(why string) {
+	t.box.RemoveAll()
+	t.box.Add(widget.NewLabel(why))
+	t.box.Refresh()
+}
+
 func (t *timelineView) set(r *engine.Response) {
 	t.box.RemoveAll()
 	if r == nil {

@@ -5,12 +5,14 @@ import (
 	"image/color"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 
 	"github.com/knockhttp/knock/app/ui/sidebar"
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/app/workspace"
 )
 
@@ -37,6 +39,9 @@ type Window struct {
 	sidebar *sidebar.Sidebar
 	tabs    *requestTabs
 	vars    *variables
+	// closing is set once the window is closing; callbacks of work still
+	// under way then do nothing.
+	closing atomic.Bool
 }
 
 // Create builds the window's content and shortcuts.
@@ -59,7 +64,7 @@ func Create(a fyne.App, w fyne.Window, d Deps) *Window {
 
 	split := container.NewHSplit(k.sidebar.Content(), k.tabs.content())
 	split.Offset = 0.22
-	body := container.NewBorder(k.toolbar.content(), nil, nil, nil, split)
+	body := tabflow.Border(k.toolbar.content(), nil, nil, nil, split)
 	w.SetContent(container.NewStack(body, firstFrameProbe(func() {
 		k.tabs.focusURL() // the URL entry can take focus once it is on screen
 		if d.OnFirstFrame != nil {
@@ -93,6 +98,15 @@ func (k *Window) registerShortcuts() {
 	k.keys.add(c, fyne.KeyF, mod, k.tabs.focusSearch)
 	k.keys.add(c, fyne.KeyE, mod, k.toolbar.cycleEnvironment)
 	k.keys.add(c, fyne.KeyP, mod, k.showQuickOpen)
+	k.keys.add(c, fyne.KeyQ, mod, k.onClose)
+	k.keys.add(c, fyne.KeyComma, mod, k.showSettings)
+	digits := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6}
+	for i, key := range digits {
+		k.keys.add(c, key, mod, func() { k.tabs.showSection(i) })
+		if i < 5 {
+			k.keys.add(c, key, fyne.KeyModifierAlt, func() { k.tabs.showResponseTab(i) })
+		}
+	}
 	c.SetOnTypedKey(k.onTypedKey)
 }
 
@@ -104,7 +118,10 @@ func (k *Window) onTypedKey(ev *fyne.KeyEvent) {
 
 // onClose saves the open tabs, then asks before dropping unsaved changes.
 func (k *Window) onClose() {
-	k.tabs.saveSession(func() { k.win.Close() })
+	k.tabs.saveSession(func() {
+		k.tabs.shutdown()
+		k.win.Close()
+	})
 }
 
 // firstFrameProbe is a one-pixel transparent raster: the painter calls its

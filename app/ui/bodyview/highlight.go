@@ -137,6 +137,15 @@ type highlighter struct {
 	lang    string
 	want    []int
 	running bool
+	closed  bool // no more work and no more deliveries
+}
+
+// close stops the highlighter: rows being lexed are dropped, not
+// delivered.
+func (h *highlighter) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed, h.model, h.want = true, nil, nil
 }
 
 func newHighlighter(deliver func(rowModel, map[int][]hlSpan)) *highlighter {
@@ -154,7 +163,7 @@ func (h *highlighter) reset(m rowModel, lang string) {
 func (h *highlighter) request(m rowModel, rows []int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if m != h.model || h.lang == "" {
+	if h.closed || m != h.model || h.lang == "" {
 		return
 	}
 	h.want = rows
@@ -183,6 +192,13 @@ func (h *highlighter) run() {
 			b, _, _ := m.row(i)
 			out[i] = highlightRow(lang, b)
 		}
-		uiDo(func() { h.deliver(m, out) })
+		uiDo(func() {
+			h.mu.Lock()
+			closed := h.closed
+			h.mu.Unlock()
+			if !closed {
+				h.deliver(m, out)
+			}
+		})
 	}
 }

@@ -276,6 +276,17 @@ func (v *Viewer) Clear() {
 	v.updateActions()
 }
 
+// Close stops all work for good, before the window closes: Fyne runs
+// callbacks straight from the goroutines that post them while the app
+// shuts down, so every piece of work still under way must find it has
+// nothing to do.
+func (v *Viewer) Close() {
+	v.stop()
+	v.findGen++
+	v.jqGen++
+	v.text.hl.close()
+}
+
 // reset is Clear without touching the view selector and the buttons, which
 // Load sets again a moment later.
 func (v *Viewer) reset() {

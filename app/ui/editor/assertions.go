@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -32,7 +33,7 @@ func (p *assertionsPane) content() fyne.CanvasObject {
 	hint := widget.NewLabel("Checked by knock run on every response. Target: the header name, or a jq expression such as .items | length.")
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
-	return container.NewBorder(hint, add, nil, nil, container.NewVScroll(p.rows))
+	return tabflow.Border(hint, add, nil, nil, container.NewVScroll(p.rows))
 }
 
 // load rebuilds the rows from the model.
@@ -87,5 +88,5 @@ func (p *assertionsPane) row(i int) fyne.CanvasObject {
 	}}
 	left := container.NewHBox(enabled, container.NewGridWrap(fyne.NewSize(110, kind.MinSize().Height), kind))
 	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(120, op.MinSize().Height), op), remove)
-	return container.NewBorder(nil, nil, left, right, container.NewGridWithColumns(2, target, value))
+	return tabflow.Border(nil, nil, left, right, container.NewGridWithColumns(2, target, value))
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/authlib"
 	"github.com/knockhttp/knock/storage"
 )
@@ -57,7 +58,7 @@ func newAuthPane(e *Editor) *authPane {
 func (p *authPane) content() fyne.CanvasObject {
 	choice := container.NewGridWrap(fyne.NewSize(260, p.choice.MinSize().Height), p.choice)
 	top := container.NewVBox(container.NewHBox(widget.NewLabel("Method"), choice), p.help)
-	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(p.stack))
+	return tabflow.Border(top, nil, nil, nil, container.NewVScroll(p.stack))
 }
 
 // titles are the choices; unknown names a type from a file that no

@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -69,7 +70,7 @@ func newBodyPane(e *Editor) *bodyPane {
 }
 
 func (p *bodyPane) content() fyne.CanvasObject {
-	return container.NewBorder(p.mode, nil, nil, nil, p.stack)
+	return tabflow.Border(p.mode, nil, nil, nil, p.stack)
 }
 
 func (p *bodyPane) load() {

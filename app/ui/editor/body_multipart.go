@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -43,7 +44,7 @@ func newMultipartBody(e *Editor) *multipartBody {
 
 func (b *multipartBody) content() fyne.CanvasObject {
 	add := &widget.Button{Text: "Add field", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: b.onAddTapped}
-	return container.NewBorder(nil, container.NewHBox(add), nil, nil, container.NewVScroll(b.box))
+	return tabflow.Border(nil, container.NewHBox(add), nil, nil, container.NewVScroll(b.box))
 }
 
 func (b *multipartBody) load() {
@@ -69,7 +70,7 @@ func (b *multipartBody) addRow(part storage.FormPart) *partRow {
 	r.path = newHookEntry(hook, "/path/to/file")
 	r.path.OnChanged = r.onTextEdited
 	browse := &widget.Button{Icon: theme.FolderOpenIcon(), OnTapped: r.onBrowseTapped}
-	r.file = container.NewBorder(nil, nil, nil, browse, r.path)
+	r.file = tabflow.Border(nil, nil, nil, browse, r.path)
 	r.ctype = newHookEntry(hook, "Content-Type (auto)")
 	r.ctype.OnChanged = r.onTextEdited
 	r.kind = widget.NewSelect([]string{partText, partFile}, r.onKindChanged)
@@ -90,7 +91,7 @@ func (b *multipartBody) addRow(part storage.FormPart) *partRow {
 	value := container.NewStack(r.text, r.file)
 	kind := container.NewGridWrap(fyne.NewSize(90, r.kind.MinSize().Height), r.kind)
 	middle := container.NewGridWithColumns(3, r.key, value, r.ctype)
-	r.line = container.NewBorder(nil, nil, container.NewHBox(r.enabled, kind), remove, middle)
+	r.line = tabflow.Border(nil, nil, container.NewHBox(r.enabled, kind), remove, middle)
 	b.rows = append(b.rows, r)
 	b.box.Add(r.line)
 	return r

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/knockhttp/knock/app/ui/tabflow"
 )
 
 // Fyne's Entry grows with the square of its text (DESIGN.md, measured
@@ -81,7 +83,7 @@ func (p *rawBody) content() fyne.CanvasObject {
 	load := &widget.Button{Text: "Load from file…", Icon: theme.FolderOpenIcon(), OnTapped: p.onLoadTapped}
 	top := container.NewHBox(widget.NewLabel("Content type"), p.ctype, custom, layout.NewSpacer(), load, p.pretty)
 	p.top = top
-	return container.NewBorder(top, p.status, nil, nil, container.NewStack(p.text, container.NewPadded(p.large)))
+	return tabflow.Border(top, p.status, nil, nil, container.NewStack(p.text, container.NewPadded(p.large)))
 }
 
 func (p *rawBody) load() {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -52,7 +53,7 @@ func New(opts Options) *Editor {
 	e.settings = newSettingsPane(e)
 	e.assertions = newAssertionsPane(e)
 	e.tabs = newTabSet(e)
-	e.content = container.NewBorder(e.bar.content(), nil, nil, nil, e.tabs.tabs)
+	e.content = tabflow.Border(e.bar.content(), nil, nil, nil, e.tabs.tabs)
 	e.SetRequest(storage.Request{Method: "GET"})
 	return e
 }
@@ -84,6 +85,23 @@ func (e *Editor) SetBusy(busy bool) {
 
 // FocusURL puts the keyboard focus in the URL entry.
 func (e *Editor) FocusURL() { e.bar.focusURL() }
+
+// ShowSection selects the n-th sub-tab (0 Params, 1 Headers, 2 Body,
+// 3 Auth, 4 Settings, 5 Assertions), for Ctrl+1 to Ctrl+6. On the Auth tab
+// the method dropdown takes the keyboard focus, so the arrow keys change the
+// method at once.
+func (e *Editor) ShowSection(n int) {
+	items := e.tabs.tabs.Items
+	if n < 0 || n >= len(items) {
+		return
+	}
+	e.tabs.tabs.SelectIndex(n)
+	if items[n] == e.tabs.auth {
+		if w := e.window(); w != nil {
+			w.Canvas().Focus(e.auth.choice)
+		}
+	}
+}
 
 // Close cancels the editor's background work (an OAuth 2 grant waiting
 // for the browser); call it when the tab closes.

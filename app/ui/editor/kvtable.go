@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -62,8 +63,8 @@ func (t *kvTable) content() fyne.CanvasObject {
 	row := t.rows[0]
 	left := spacer(row.enabled.MinSize().Width)
 	right := spacer(row.remove.MinSize().Width)
-	head := container.NewBorder(nil, nil, left, right, titles)
-	return container.NewBorder(head, nil, nil, nil, container.NewVScroll(t.box))
+	head := tabflow.Border(nil, nil, left, right, titles)
+	return tabflow.Border(head, nil, nil, nil, container.NewVScroll(t.box))
 }
 
 func spacer(width float32) fyne.CanvasObject {
@@ -82,7 +83,7 @@ func (t *kvTable) newRow() *kvRow {
 	r.value.sources = t.valSources
 	r.value.OnChanged = r.onValueChanged
 	r.remove = &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: r.onRemoveTapped}
-	r.line = container.NewBorder(nil, nil, r.enabled, r.remove, container.NewGridWithColumns(2, r.key, r.value))
+	r.line = tabflow.Border(nil, nil, r.enabled, r.remove, container.NewGridWithColumns(2, r.key, r.value))
 	r.showBlank()
 	return r
 }

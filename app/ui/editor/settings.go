@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/knockhttp/knock/app/ui/tabflow"
 )
 
 // settingsPane edits the transport settings of the request. Each field
@@ -62,13 +64,13 @@ func newSettingsPane(e *Editor) *settingsPane {
 func (p *settingsPane) content() fyne.CanvasObject {
 	browse := func(target *hookEntry) fyne.CanvasObject {
 		b := &widget.Button{Icon: theme.FolderOpenIcon(), OnTapped: func() { p.ed.pickFile(target.SetText) }}
-		return container.NewBorder(nil, nil, nil, b, target)
+		return tabflow.Border(nil, nil, nil, b, target)
 	}
 	form := widget.NewForm(
 		&widget.FormItem{Text: "Timeout (ms)", Widget: p.timeout, HintText: "for the whole exchange; empty for no limit"},
 		&widget.FormItem{Text: "Connect timeout (ms)", Widget: p.connect},
-		&widget.FormItem{Text: "Redirects", Widget: container.NewBorder(nil, nil, p.follow, nil,
-			container.NewBorder(nil, nil, widget.NewLabel("at most"), nil, p.maxRedirects))},
+		&widget.FormItem{Text: "Redirects", Widget: tabflow.Border(nil, nil, p.follow, nil,
+			tabflow.Border(nil, nil, widget.NewLabel("at most"), nil, p.maxRedirects))},
 		&widget.FormItem{Text: "TLS", Widget: container.NewVBox(p.verify, p.tlsWarning)},
 		&widget.FormItem{Text: "CA file", Widget: browse(p.caFile), HintText: "PEM bundle trusted in addition to the system's roots"},
 		&widget.FormItem{Text: "Client certificate", Widget: browse(p.clientCert)},

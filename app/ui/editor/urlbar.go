@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/knockhttp/knock/app/ui/tabflow"
 )
 
 // urlBar is the top line: method, URL and Send, with the status line
@@ -35,7 +37,7 @@ func newURLBar(e *Editor) *urlBar {
 
 func (b *urlBar) content() fyne.CanvasObject {
 	method := container.NewGridWrap(fyne.NewSize(130, b.method.MinSize().Height), b.method)
-	line := container.NewBorder(nil, nil, method, b.send, b.url)
+	line := tabflow.Border(nil, nil, method, b.send, b.url)
 	return container.NewPadded(container.NewVBox(line, b.status.text))
 }
 
@@ -126,8 +128,13 @@ func (b *urlBar) showBusy(busy bool) {
 	b.send.Refresh()
 }
 
+// focusURL puts the keyboard focus in the URL entry. A tab that was just
+// opened has not been drawn yet, so Fyne cannot tell its canvas; the
+// editor's window is used then.
 func (b *urlBar) focusURL() {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(b.url); c != nil {
 		c.Focus(b.url)
+	} else if w := b.ed.window(); w != nil {
+		w.Canvas().Focus(b.url)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/knockhttp/knock/app/ui/tabflow"
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -67,7 +68,7 @@ func (k *Window) editGlobals() {
 		if err == nil && g != nil {
 			err = db.HydrateEnvironment(g)
 		}
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(err, k.win)
 				return
@@ -159,7 +160,7 @@ func (e *envEditor) onSave() {
 	db := e.w.ws.DB
 	go func() {
 		err := db.SaveEnvironment(&env)
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("save the environment: %w", err), e.w.win)
 				return
@@ -179,7 +180,7 @@ func (e *envEditor) onDelete() {
 		db := e.w.ws.DB
 		go func() {
 			err := db.DeleteEnvironment(id)
-			fyne.Do(func() {
+			uithread.Do(func() {
 				if err != nil {
 					dialog.ShowError(err, e.w.win)
 					return

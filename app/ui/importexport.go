@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/storage"
 	"github.com/knockhttp/knock/storage/exchange"
 )
@@ -39,7 +40,7 @@ func (k *Window) importFrom(rc fyne.URIReadCloser) {
 	if err == nil {
 		res, err = exchange.Import(name, data, "")
 	}
-	fyne.Do(func() {
+	uithread.Do(func() {
 		if err != nil {
 			dialog.ShowError(fmt.Errorf("import %s: %w", name, err), k.win)
 			return
@@ -82,7 +83,7 @@ func (k *Window) askImportSecrets(res *exchange.Result, done func()) {
 // finishImport saves the import on a goroutine and shows the report.
 func (k *Window) finishImport(name string, res *exchange.Result) {
 	err := k.saveImport(res)
-	fyne.Do(func() {
+	uithread.Do(func() {
 		if err != nil {
 			dialog.ShowError(fmt.Errorf("import %s: %w", name, err), k.win)
 			return
@@ -149,7 +150,7 @@ func (k *Window) showExport() {
 	db := k.ws.DB
 	go func() {
 		colls, err := db.Collections()
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(err, k.win)
 				return
@@ -169,7 +170,7 @@ func (k *Window) exportNode(nodeID string) {
 	go func() {
 		loc, err := db.Locate(nodeID)
 		colls, cerr := db.Collections()
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil || cerr != nil {
 				dialog.ShowError(fmt.Errorf("export: %v", firstErr(err, cerr)), k.win)
 				return
@@ -261,7 +262,7 @@ func (k *Window) runExport(collID string, format int, path string) {
 				err = os.WriteFile(path, exchange.ExportHTTPFile(*c, items), 0o644)
 			}
 		}
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("export: %w", err), k.win)
 				return
@@ -285,7 +286,7 @@ func (k *Window) copyAsCurl(requestID string) {
 		if err == nil {
 			cmd = exchange.ExportCurl(*r, exchange.GenOptions{})
 		}
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(err, k.win)
 				return

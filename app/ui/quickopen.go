@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -33,7 +34,7 @@ func (k *Window) showQuickOpen() {
 		db := k.ws.DB
 		go func() {
 			found, err := db.Search(q, 50)
-			fyne.Do(func() {
+			uithread.Do(func() {
 				if err != nil || mine != seq {
 					return
 				}

@@ -3,8 +3,7 @@ package ui
 import (
 	"time"
 
-	"fyne.io/fyne/v2"
-
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -22,7 +21,7 @@ func (t *requestTabs) sessionChanged() {
 	if t.saveTimer != nil {
 		t.saveTimer.Stop()
 	}
-	t.saveTimer = time.AfterFunc(sessionSaveDelay, func() { fyne.Do(func() { t.saveSession(nil) }) })
+	t.saveTimer = time.AfterFunc(sessionSaveDelay, func() { uithread.Do(func() { t.saveSession(nil) }) })
 }
 
 // snapshot describes the open tabs. Call on the UI goroutine.
@@ -57,7 +56,7 @@ func (t *requestTabs) saveSession(done func()) {
 	go func() {
 		_ = db.SaveSession(s) // the next change saves again
 		if done != nil {
-			fyne.Do(done)
+			uithread.Do(done)
 		}
 	}()
 }
@@ -98,7 +97,7 @@ func (t *requestTabs) restore() {
 				}
 			}
 		}
-		fyne.Do(func() {
+		uithread.Do(func() {
 			t.restored = true
 			if len(tabs) == 0 {
 				return

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/storage"
 	"github.com/knockhttp/knock/storage/secrets"
 )
@@ -45,7 +46,7 @@ func (k *Window) showSettings() {
 		if err == nil {
 			err = db.HydrateSettings(&s)
 		}
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(err, k.win)
 				return
@@ -161,7 +162,7 @@ func (f *settingsForm) onSave(ok bool) {
 	db := f.w.ws.DB
 	go func() {
 		err := db.SaveSettings(&s)
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("save settings: %w", err), f.w.win)
 				return

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/app/workspace"
 	"github.com/knockhttp/knock/storage"
 	"github.com/knockhttp/knock/storage/secrets"
@@ -33,7 +34,7 @@ func openErrorPane(a fyne.App, w fyne.Window, err error) fyne.CanvasObject {
 			restore.Disable()
 			go func() {
 				damaged, rerr := storage.RestoreBackup(filepath.Dir(corrupt.Path), corrupt.Backup)
-				fyne.Do(func() {
+				uithread.Do(func() {
 					if rerr != nil {
 						dialog.ShowError(rerr, w)
 						restore.Enable()
@@ -57,7 +58,7 @@ func openErrorPane(a fyne.App, w fyne.Window, err error) fyne.CanvasObject {
 func chooseSecretStore(w fyne.Window, ws *workspace.Workspace, done func()) {
 	go func() {
 		err := ws.AttachConfigured()
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err == nil {
 				done()
 				return
@@ -89,7 +90,7 @@ func showSecretStoreChoice(w fyne.Window, ws *workspace.Workspace, why error, do
 		vault.Disable()
 		go func() {
 			err := ws.UseVault(p)
-			fyne.Do(func() {
+			uithread.Do(func() {
 				vault.Enable()
 				if err != nil {
 					dialog.ShowError(err, w)

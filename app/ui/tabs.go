@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/knockhttp/knock/app/ui/editor"
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/app/workspace"
 	"github.com/knockhttp/knock/storage"
 	"github.com/knockhttp/knock/storage/exchange"
@@ -148,7 +149,7 @@ func (tab *requestTab) send() {
 	in.Progress = func(received, total int64) {
 		if now := time.Now(); now.Sub(last) >= 100*time.Millisecond {
 			last = now
-			fyne.Do(func() {
+			uithread.Do(func() {
 				if !w.closing.Load() {
 					tab.response.showProgress(received, total)
 				}
@@ -157,7 +158,7 @@ func (tab *requestTab) send() {
 	}
 	go func() {
 		resp, err := w.ws.Send(ctx, in)
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if w.closing.Load() {
 				if err == nil {
 					resp.Close()
@@ -284,7 +285,7 @@ func (t *requestTabs) openSaved(id string) {
 		if rerr == nil {
 			rerr = db.HydrateResolved(res)
 		}
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("open the request: %w", err), t.w.win)
 				return
@@ -319,7 +320,7 @@ func (t *requestTabs) openHistory(id string) {
 	db := t.w.ws.DB
 	go func() {
 		r, err := db.History().Reopen(n)
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("reopen from history: %w", err), t.w.win)
 				return
@@ -402,7 +403,7 @@ func (t *requestTabs) store(tab *requestTab, save func() error) {
 	}
 	go func() {
 		err := save()
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("save: %w", err), t.w.win)
 				return
@@ -420,7 +421,7 @@ func (t *requestTabs) saveAs(tab *requestTab) {
 	db := t.w.ws.DB
 	go func() {
 		places, err := savePlaces(db)
-		fyne.Do(func() {
+		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(err, t.w.win)
 				return
@@ -474,7 +475,7 @@ func (t *requestTabs) showSaveAs(tab *requestTab, places []savePlace) {
 			if err := db.CreateRequest(parent, &r); err != nil {
 				return err
 			}
-			fyne.Do(func() {
+			uithread.Do(func() {
 				tab.requestID, tab.name = r.ID, r.Name
 				tab.item.Text = tab.title()
 			})

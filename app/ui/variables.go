@@ -3,8 +3,7 @@ package ui
 import (
 	"sort"
 
-	"fyne.io/fyne/v2"
-
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/app/workspace"
 	"github.com/knockhttp/knock/storage"
 )
@@ -35,7 +34,7 @@ func (v *variables) reload(done func()) {
 		if s, err := db.Session(); err == nil && s.Environments != nil {
 			activeID = s.Environments[storage.NoCollection]
 		}
-		fyne.Do(func() {
+		uithread.Do(func() {
 			v.envs, v.globals = envs, globals
 			v.activeID = activeID
 			v.active = active(activeID)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/knockhttp/knock/app/ui/sidebar"
 	"github.com/knockhttp/knock/app/ui/tabflow"
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/app/workspace"
 )
 
@@ -130,7 +131,7 @@ func firstFrameProbe(fn func()) fyne.CanvasObject {
 	var once sync.Once
 	r := canvas.NewRaster(func(w, h int) image.Image {
 		if fn != nil {
-			once.Do(func() { fyne.Do(fn) })
+			once.Do(func() { uithread.Do(fn) })
 		}
 		return image.NewUniform(color.Transparent)
 	})

@@ -16,12 +16,14 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/knockhttp/knock/app/ui/uithread"
 )
 
 // uiDo hands fn to the UI goroutine. It is fyne.Do; the tests replace it
 // with a serial loop of their own, because Fyne's test driver runs fyne.Do
 // at once on the calling goroutine.
-var uiDo = fyne.Do
+var uiDo = uithread.Do
 
 // Mode is one way of showing a body.
 type Mode string

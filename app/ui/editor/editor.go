@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"github.com/knockhttp/knock/app/ui/tabflow"
+	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -266,4 +267,4 @@ var runOnUI = func(f func()) { uiHandOff.Load().(func(func()))(f) }
 // while a test swaps it.
 var uiHandOff atomic.Value
 
-func init() { uiHandOff.Store(fyne.Do) }
+func init() { uiHandOff.Store(uithread.Do) }

@@ -4,15 +4,15 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"fyne.io/fyne/v2"
+	"github.com/knockhttp/knock/app/ui/uithread"
 )
 
 // runOnUI hands work done on a goroutine back to Fyne's goroutine. It is
-// fyne.Do; the tests replace it, before New, with a queue they drain on
+// uithread.Do; the tests replace it, before New, with a queue they drain on
 // their own goroutine, because Fyne's test driver runs fyne.Do's function
 // on the calling goroutine. Each Sidebar keeps the value it was created
 // with, so a late timer never reaches another test's queue.
-var runOnUI = fyne.Do
+var runOnUI = uithread.Do
 
 // serial runs jobs one after another on a goroutine that exists only while
 // there is work, so store edits reach the store in the order they were

@@ -54,6 +54,9 @@ func runWindow() {
 		deps.OnFirstFrame = func() {
 			fmt.Fprintf(os.Stderr, "knock: first frame at %d\n", time.Now().UnixNano())
 		}
+		deps.OnFirstTab = func() {
+			fmt.Fprintf(os.Stderr, "knock: first tab at %d\n", time.Now().UnixNano())
+		}
 	}
 	ui.Create(a, w, deps)
 	w.ShowAndRun()

@@ -111,7 +111,7 @@ func buildKnock(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("the go command is not on PATH: %v", err)
 	}
-	cmd := exec.Command(gobin, "build", "-race", "-o", bin, ".")
+	cmd := exec.Command(gobin, "build", "-race", "-tags", "no_emoji", "-o", bin, ".") // the tags of make build
 	cmd.Env = os.Environ()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

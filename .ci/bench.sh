@@ -36,9 +36,9 @@ if ! installed newman "$NEWMAN_VERSION" || ! installed @usebruno/cli "$BRU_VERSI
 fi
 
 echo "== build (no race detector)"
-go build -o "$WORK/knock" .
+go build -tags no_emoji -o "$WORK/knock" . # as make build does
 go build -o "$WORK/bareloop" ./app/benchmark/bareloop
-go build -o "$WORK/barewindow" ./app/benchmark/barewindow
+go build -tags no_emoji -o "$WORK/barewindow" ./app/benchmark/barewindow
 
 echo "== benchmarks (in a private D-Bus session with gnome-keyring, for the window)"
 export LANG=en_US.UTF-8

@@ -15,6 +15,7 @@ import (
 
 	"github.com/knockhttp/knock/app/engine"
 	"github.com/knockhttp/knock/app/ui/bodyview"
+	"github.com/knockhttp/knock/app/ui/lazytabs"
 	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/storage"
 )
@@ -60,6 +61,7 @@ func newResponsePane(win fyne.Window) *responsePane {
 		container.NewTabItem("Timeline", p.timeline.content()),
 		container.NewTabItem("Auth", p.auth.list),
 	)
+	lazytabs.Defer(p.tabs)
 	p.showEmpty(notSentYet)
 	return p
 }

@@ -34,8 +34,17 @@ func newRequestTabs(w *Window) *requestTabs {
 	t.docs.CreateTab = t.onCreateTab
 	t.docs.CloseIntercept = t.onCloseIntercept
 	t.docs.OnSelected = func(*container.TabItem) { t.sessionChanged() }
-	t.newDraft()
 	return t
+}
+
+// ensureTab opens an empty request unless a tab is open. The window calls
+// it once its first frame is on screen: the toolbar and the sidebar show
+// first, and the editor, the most expensive part of the window to build
+// and paint, follows a frame later.
+func (t *requestTabs) ensureTab() {
+	if len(t.list) == 0 {
+		t.newDraft()
+	}
 }
 
 func (t *requestTabs) content() fyne.CanvasObject { return t.docs }

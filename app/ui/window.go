@@ -4,8 +4,10 @@ import (
 	"image"
 	"image/color"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -26,6 +28,9 @@ type Deps struct {
 	// OnFirstFrame is called once, on the UI goroutine, when the window's
 	// first frame has been painted. main uses it to log start-up time.
 	OnFirstFrame func()
+	// OnFirstTab is called once the first request tab has been built,
+	// just after the first frame.
+	OnFirstTab func()
 }
 
 // Window is Knock's main window: the toolbar, the sidebar and the request
@@ -67,10 +72,15 @@ func Create(a fyne.App, w fyne.Window, d Deps) *Window {
 	split.Offset = 0.22
 	body := tabflow.Border(k.toolbar.content(), nil, nil, nil, split)
 	w.SetContent(container.NewStack(body, firstFrameProbe(func() {
-		k.tabs.focusURL() // the URL entry can take focus once it is on screen
 		if d.OnFirstFrame != nil {
 			d.OnFirstFrame()
 		}
+		k.tabs.ensureTab()
+		k.tabs.focusURL()
+		if d.OnFirstTab != nil {
+			d.OnFirstTab()
+		}
+		go returnStartupMemory()
 	})))
 	k.registerShortcuts()
 	w.SetCloseIntercept(k.onClose)
@@ -123,6 +133,15 @@ func (k *Window) onClose() {
 		k.tabs.shutdown()
 		k.win.Close()
 	})
+}
+
+// returnStartupMemory gives the start-up garbage (fonts parsed for
+// measuring, icons rasterised, the first layout of the tree) back to the
+// OS once the window has settled, rather than keeping it as free heap
+// until the next collections need it.
+func returnStartupMemory() {
+	time.Sleep(time.Second)
+	debug.FreeOSMemory()
 }
 
 // firstFrameProbe is a one-pixel transparent raster: the painter calls its

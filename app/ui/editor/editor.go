@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"github.com/knockhttp/knock/app/ui/lazytabs"
 	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/storage"
@@ -187,6 +188,7 @@ func newTabSet(e *Editor) *tabSet {
 	s.assertions = container.NewTabItem("Assertions", e.assertions.content())
 	s.tabs = container.NewAppTabs(s.params, s.headers, s.body, s.auth, s.settingsItem, s.assertions)
 	s.tabs.OnSelected = s.onSelected
+	lazytabs.Defer(s.tabs)
 	return s
 }
 

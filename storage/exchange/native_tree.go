@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 
 	"github.com/knockhttp/knock/storage"
@@ -139,5 +140,40 @@ func nativeNodes(items []storage.TreeItem, st *nativeReadState) []NativeNode {
 			out = append(out, NativeNode{Path: p, Sum: st.sums[p], Request: it.Request})
 		}
 	}
+	return out
+}
+
+// NativePaths returns the paths an export of the collection would give
+// its items (ExportNativeFolder's naming), mapped to their IDs: request
+// files, folders with a trailing "/", and knock.collection.json for the
+// collection. Items without an ID are left out.
+func NativePaths(c *storage.Collection, items []storage.TreeItem) map[string]string {
+	out := map[string]string{}
+	if c != nil && c.ID != "" {
+		out[CollectionFileName] = c.ID
+	}
+	var walk func(rel string, items []storage.TreeItem, depth int)
+	walk = func(rel string, items []storage.TreeItem, depth int) {
+		if depth > nativeMaxDepth {
+			return
+		}
+		names := nativeNameSet{}
+		for _, it := range items {
+			switch {
+			case it.Folder != nil:
+				sub := path.Join(rel, names.claim(nativeFileName(it.Folder.Name, "folder"), ""))
+				if it.Folder.ID != "" {
+					out[sub+"/"] = it.Folder.ID
+				}
+				walk(sub, it.Children, depth+1)
+			case it.Request != nil:
+				p := path.Join(rel, names.claim(nativeFileName(it.Request.Name, "request"), RequestFileSuffix))
+				if it.Request.ID != "" {
+					out[p] = it.Request.ID
+				}
+			}
+		}
+	}
+	walk("", items, 0)
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/knockhttp/knock/storage"
 	"github.com/knockhttp/knock/storage/exchange"
@@ -169,21 +170,34 @@ func TestNewFileBecomesARequest(t *testing.T) {
 	if got := childNames(t, db, fx.coll.ID, "Admin"); !slices.Equal(got, []string{"Delete user", "Health"}) {
 		t.Fatalf("Admin holds %v", got)
 	}
-	state, _ := db.SyncFiles(fx.coll.ID)
-	id := state["Admin/Health.knock.json"].ID
+	var id string
+	waitFor(t, "the sync state", func() bool {
+		state, _ := db.SyncFiles(fx.coll.ID)
+		id = state["Admin/Health.knock.json"].ID
+		return id != ""
+	})
 	r := mustRequest(t, db, id)
 	if r.Method != "HEAD" || r.URL != "{{base}}/health" {
 		t.Errorf("new request %+v", r)
 	}
 	// A new sub-directory is watched as it appears.
 	writeFile(t, dir, "Reports/Daily/Sales.knock.json", `{"format": "knock.request/v1", "name": "Sales", "url": "https://x/sales"}`)
-	waitFor(t, "the new folder", func() bool {
-		names := childNames(t, db, fx.coll.ID)
-		return slices.Contains(names, "Reports")
+	waitFor(t, "the new folders", func() bool {
+		n, err := db.Tree(fx.coll.ID)
+		for _, name := range []string{"Reports", "Daily", "Sales"} {
+			if err != nil || n == nil {
+				return false
+			}
+			var next *storage.Node
+			for _, c := range n.Children {
+				if c.Name == name {
+					next = c
+				}
+			}
+			n = next
+		}
+		return n != nil
 	})
-	if got := childNames(t, db, fx.coll.ID, "Reports", "Daily"); !slices.Equal(got, []string{"Sales"}) {
-		t.Errorf("Reports/Daily holds %v", got)
-	}
 }
 
 func TestDeletedFileGoesToTheTrash(t *testing.T) {
@@ -441,4 +455,86 @@ func TestResumeTakesInOfflineChanges(t *testing.T) {
 	if links, _ := db.SyncLinks(); len(links) != 0 {
 		t.Fatalf("links after unlink %+v", links)
 	}
+}
+
+func TestLinkFromDiskKeepsMatchingNodesAndAsksForSecrets(t *testing.T) {
+	db, fx, s, _, dir := linked(t)
+	if err := s.Unlink(fx.coll.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Meanwhile the directory changed: a request edited, one removed,
+	// one added with a secret this machine does not have.
+	editFile(t, dir, fx.createPath, `"url": "{{base}}/orders"`, `"url": "{{base}}/orders/new"`)
+	if err := os.Remove(filepath.Join(dir, filepath.FromSlash(fx.listPath))); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "Refund.knock.json", `{
+  "format": "knock.request/v1",
+  "name": "Refund",
+  "method": "POST",
+  "url": "{{base}}/refunds",
+  "auth": {
+    "type": "bearer",
+    "secretRefs": {
+      "token": "KNOCK_SECRET_REFUND_TOKEN"
+    }
+  }
+}
+`)
+	var asked []string
+	s2, err := New(db, Options{Debounce: time.Hour, SecretLookup: func(name string) (string, bool) {
+		asked = append(asked, name)
+		return "from-the-environment", name != "KNOCK_SECRET_API_KEY"
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	res, err := s2.Link(fx.coll.ID, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.FromDisk || !slices.Contains(res.Change.Updated, fx.create.ID) || !slices.Contains(res.Change.Removed, fx.list.ID) || len(res.Change.Added) != 1 {
+		t.Fatalf("link from disk: %+v", res.Change)
+	}
+	r := mustRequest(t, db, fx.create.ID)
+	if r.URL != "{{base}}/orders/new" {
+		t.Errorf("URL %s", r.URL)
+	}
+	// A place the store already had a secret for keeps it.
+	if err := db.HydrateRequest(r); err != nil || r.Auth.Params["password"] != passwordValue {
+		t.Errorf("password %q, %v", r.Auth.Params["password"], err)
+	}
+	// The new request's token came from the lookup.
+	refund := mustRequest(t, db, res.Change.Added[0])
+	if err := db.HydrateRequest(refund); err != nil || refund.Auth.Params["token"] != "from-the-environment" {
+		t.Errorf("token %q, %v (asked %v)", refund.Auth.Params["token"], err, asked)
+	}
+	// The delete user request matched by path and kept its ID.
+	if _, err := db.Request(fx.del.ID); err != nil {
+		t.Errorf("a request at the same path lost its node: %v", err)
+	}
+
+	// A teammate gives the password a name of its own: this machine's
+	// value no longer applies, and the new one is asked for.
+	asked = nil
+	editFile(t, dir, fx.createPath, `"KNOCK_SECRET_PASSWORD"`, `"KNOCK_SECRET_SHOP_PASSWORD"`)
+	if err := s2.SyncNow(fx.coll.ID); err != nil {
+		t.Fatal(err)
+	}
+	r = mustRequest(t, db, fx.create.ID)
+	if err := db.HydrateRequest(r); err != nil || r.Auth.Params["password"] != "from-the-environment" || !slices.Equal(asked, []string{"KNOCK_SECRET_SHOP_PASSWORD"}) {
+		t.Errorf("password %q, %v (asked %v)", r.Auth.Params["password"], err, asked)
+	}
+	// Writing out keeps the files' names, and no value.
+	if err := s2.WriteOut(fx.coll.ID); err != nil {
+		t.Fatal(err)
+	}
+	if f := readFile(t, dir, fx.createPath); !strings.Contains(f, `"password": "KNOCK_SECRET_SHOP_PASSWORD"`) {
+		t.Errorf("the name changed on write:\n%s", f)
+	}
+	if f := readFile(t, dir, "Refund.knock.json"); !strings.Contains(f, `"token": "KNOCK_SECRET_REFUND_TOKEN"`) {
+		t.Errorf("the name changed on write:\n%s", f)
+	}
+	noSecretsIn(t, dir, "from-the-environment")
 }

@@ -62,5 +62,6 @@
 // wrap UI work in fyne.Do. Dirty is called while the syncer holds its
 // lock: it must be quick, safe from any goroutine, and must not call the
 // Syncer or wait for the UI goroutine (no fyne.DoAndWait). The other
-// callbacks run after the lock is released and may call the Syncer.
+// callbacks run after the lock is released and may call the Syncer, but
+// not Close (which waits for the goroutine they run on).
 package foldersync

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -537,4 +538,27 @@ func TestLinkFromDiskKeepsMatchingNodesAndAsksForSecrets(t *testing.T) {
 		t.Errorf("the name changed on write:\n%s", f)
 	}
 	noSecretsIn(t, dir, "from-the-environment")
+}
+
+func TestCloseLeavesNoGoroutine(t *testing.T) {
+	db := openDB(t)
+	fx := makeFixture(t, db)
+	before := runtime.NumGoroutine()
+	s, err := New(db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Link(fx.coll.ID, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("a second Close: %v", err)
+	}
+	if err := s.WriteOut(fx.coll.ID); !errors.Is(err, ErrClosed) {
+		t.Errorf("WriteOut after Close: %v", err)
+	}
+	waitFor(t, "the goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
 }

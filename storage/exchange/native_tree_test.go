@@ -29,6 +29,9 @@ func TestReadNativeTreeKeepsPathsSumsAndRefs(t *testing.T) {
 			t.Errorf("IDs[%q] = %q, want %q", p, out.IDs[p], id)
 		}
 	}
+	if paths := NativePaths(c, items); len(paths) != len(want) || paths["Admin/"] != "f1" || paths["Admin/Delete user.knock.json"] != "r2" {
+		t.Errorf("NativePaths = %v, the export wrote %v", paths, out.IDs)
+	}
 	if len(out.Sums) != 3 {
 		t.Errorf("Sums = %v", out.Sums)
 	}

@@ -49,6 +49,9 @@
 //	cookies       <collection ID, "~" for none> -> []CookieRecord JSON
 //	settings      "app" -> AppSettings JSON
 //	session       "tabs" -> Session JSON (open tabs, drafts, environments)
+//	synclinks     <collection ID> -> bucket: "link" -> SyncLink JSON (the
+//	              linked directory), files/ <path> -> SyncFile JSON; made
+//	              by the first link (see synclink.go), absent before
 //
 // Integers are big-endian. A node summary is one byte of layout version,
 // one byte of kind ('f' or 'r'), the order among siblings as an i64, then

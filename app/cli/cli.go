@@ -11,7 +11,7 @@ import (
 
 // Commands are the headless subcommands; main runs the window for anything
 // else.
-var Commands = map[string]bool{"send": true, "run": true, "import": true, "export": true, "gen": true, "help": true, "version": true}
+var Commands = map[string]bool{"send": true, "run": true, "import": true, "export": true, "link": true, "unlink": true, "gen": true, "help": true, "version": true}
 
 // IsCommand reports whether args (without the program name) start a
 // headless command.
@@ -44,6 +44,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runImport(args[1:], stdout, stderr)
 	case "export":
 		return runExport(args[1:], stdout, stderr)
+	case "link":
+		return runLink(args[1:], stdout, stderr)
+	case "unlink":
+		return runUnlink(args[1:], stdout, stderr)
 	case "gen":
 		return runGen(args[1:], stdout, stderr)
 	case "version", "--version":
@@ -71,6 +75,8 @@ Usage:
   knock run TARGET       run a collection and check its assertions (knock run --help)
   knock import FILE...   add Postman, Insomnia, HAR, curl, .http, OpenAPI, Bruno or native files to the store
   knock export --format native|postman|har|curl|http --collection NAME [-o PATH]
+  knock link --collection NAME DIR   keep a collection in step with a folder of Knock files (git)
+  knock unlink --collection NAME     stop that
   knock gen --lang curl|python|go|js|httpie REQUESTFILE
   knock help send        the flags of send, and every auth method
   knock version

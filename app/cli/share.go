@@ -24,7 +24,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	secretsFlag := fs.String("secrets", "", "`keyring` (default), session or vault (passphrase from KNOCK_VAULT_PASSPHRASE)")
 	files, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(stdout, "Usage: knock import FILE... [--collection NAME] [--format FORMAT]\n\nImports Postman, Insomnia, HAR, curl, .http, OpenAPI, Bruno and native files into the store.\n\nFlags:")
+		fmt.Fprintln(stdout, "Usage: knock import FILE... [--collection NAME] [--format FORMAT]\n\nImports Postman, Insomnia, HAR, curl, .http, OpenAPI, Bruno and native files into the store.\nA FILE may be a folder: a Knock collection folder, or a Bruno collection (with its bruno.json).\n\nFlags:")
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		return 0
@@ -80,6 +80,9 @@ func importPath(path, format string) (*exchange.Result, error) {
 		return nil, err
 	}
 	if st.IsDir() {
+		if exchange.IsBrunoFolder(path) {
+			return exchange.ImportBrunoFolder(path)
+		}
 		return exchange.ImportNativeFolder(path)
 	}
 	data, err := os.ReadFile(path)

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/knockhttp/knock/app/engine"
+	"github.com/knockhttp/knock/app/foldersync"
 	"github.com/knockhttp/knock/authlib"
 	"github.com/knockhttp/knock/storage"
 	"github.com/knockhttp/knock/storage/secrets"
@@ -20,6 +21,7 @@ type Workspace struct {
 
 	mu      sync.Mutex
 	secrets secrets.Store
+	syncer  *foldersync.Syncer // folder sync, once StartSync ran
 	// lastHistoryErr keeps the last failure to record history, which never
 	// fails a send; LastHistoryError reports it.
 	lastHistoryErr atomic.Value
@@ -42,10 +44,11 @@ func Open(dir string) (*Workspace, error) {
 	return &Workspace{DB: db, Engine: engine.New()}, nil
 }
 
-// Close closes the database.
+// Close stops folder sync and closes the database.
 func (w *Workspace) Close() error {
 	w.Engine.CloseIdleConnections()
-	return w.DB.Close()
+	syncErr := w.stopSync()
+	return errors.Join(syncErr, w.DB.Close())
 }
 
 // SecretStore returns the attached secret store, or nil before one is

@@ -68,6 +68,23 @@ type NativeExport struct {
 	// Secrets are the names written in place of secret values; the
 	// people who import the folder are asked for them.
 	Secrets []string
+	// IDs maps each path (files; folders with a trailing "/") to the ID
+	// of the collection, folder or request it holds, for items that had
+	// one.
+	IDs map[string]string
+	// Sums holds the SHA-256 (hex) of each file written or found
+	// unchanged; Held lists the files that NativeExportOptions.Hold kept.
+	Sums map[string]string
+	Held []string
+}
+
+// NativeExportOptions tune ExportNativeFolderWith.
+type NativeExportOptions struct {
+	// Hold, when set, is asked before a file is written or a stale
+	// request file removed (rel is slash-separated); for true the file
+	// is left as it is. Folder sync holds files changed on disk that it
+	// has not taken in yet.
+	Hold func(rel string) bool
 }
 
 func init() {
@@ -177,25 +194,10 @@ func ImportNativeFolder(dir string) (*Result, error) {
 }
 
 func nativeImportFolder(dir string, collData []byte) (*Result, error) {
-	cf, err := nativeParseCollection(collData)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", CollectionFileName, err)
-	}
-	res := &Result{Collection: &storage.Collection{
-		Name:        cf.Name,
-		Description: cf.Description,
-		Auth:        cf.Auth,
-		Variables:   cf.Variables,
-		Headers:     cf.Headers,
-		Scripts:     cf.Scripts,
-	}}
-	nativeReportScripts(&res.Report, cf.Name, cf.Scripts)
-	files := 0
-	items, err := nativeReadItems(dir, "", "", cf.Items, 0, &res.Report, &files)
+	res, _, err := nativeReadFolder(dir, collData, &nativeReadState{})
 	if err != nil {
 		return nil, err
 	}
-	res.Items = items
 	if err := nativeFinishSecrets(res); err != nil {
 		return nil, err
 	}
@@ -283,7 +285,7 @@ func nativeCheckFileName(name string) error {
 
 // nativeReadItems reads the listed items of one directory, then the
 // request files and sub-directories it holds that are not listed.
-func nativeReadItems(dir, rel, display string, listed []nativeItem, depth int, rep *Report, files *int) ([]storage.TreeItem, error) {
+func nativeReadItems(dir, rel, display string, listed []nativeItem, depth int, rep *Report, st *nativeReadState) ([]storage.TreeItem, error) {
 	if depth > nativeMaxDepth {
 		return nil, fmt.Errorf("%s: folders nested deeper than %d", rel, nativeMaxDepth)
 	}
@@ -306,7 +308,7 @@ func nativeReadItems(dir, rel, display string, listed []nativeItem, depth int, r
 				rep.Skipf(where(it.Request), "listed in %s but not a file in the folder", CollectionFileName)
 				continue
 			}
-			r, err := nativeReadRequestFile(dir, where(it.Request), files)
+			r, err := nativeReadRequestFile(dir, where(it.Request), st)
 			if err != nil {
 				return nil, err
 			}
@@ -333,10 +335,11 @@ func nativeReadItems(dir, rel, display string, listed []nativeItem, depth int, r
 			Scripts:     it.Scripts,
 		}
 		nativeReportScripts(rep, nativePathJoin(display, name), it.Scripts)
-		kids, err := nativeReadItems(dir, where(it.Folder), nativePathJoin(display, name), it.Items, depth+1, rep, files)
+		kids, err := nativeReadItems(dir, where(it.Folder), nativePathJoin(display, name), it.Items, depth+1, rep, st)
 		if err != nil {
 			return nil, err
 		}
+		st.trace(f, where(it.Folder)+"/")
 		out = append(out, storage.TreeItem{Folder: f, Children: kids})
 	}
 	// What the collection file does not list, in name order.
@@ -355,7 +358,7 @@ func nativeReadItems(dir, rel, display string, listed []nativeItem, depth int, r
 				rep.Skipf(where(n), "a symbolic link: not followed")
 			}
 		case e.Type().IsRegular() && strings.HasSuffix(n, RequestFileSuffix):
-			r, err := nativeReadRequestFile(dir, where(n), files)
+			r, err := nativeReadRequestFile(dir, where(n), st)
 			if err != nil {
 				return nil, err
 			}
@@ -367,21 +370,23 @@ func nativeReadItems(dir, rel, display string, listed []nativeItem, depth int, r
 				rep.Skipf(where(n), "a collection of its own (it has a %s): not imported with this one", CollectionFileName)
 				continue
 			}
-			kids, err := nativeReadItems(dir, where(n), nativePathJoin(display, n), nil, depth+1, rep, files)
+			kids, err := nativeReadItems(dir, where(n), nativePathJoin(display, n), nil, depth+1, rep, st)
 			if err != nil {
 				return nil, err
 			}
 			if len(kids) > 0 {
-				out = append(out, storage.TreeItem{Folder: &storage.Folder{Name: n}, Children: kids})
+				f := &storage.Folder{Name: n}
+				st.trace(f, where(n)+"/")
+				out = append(out, storage.TreeItem{Folder: f, Children: kids})
 			}
 		}
 	}
 	return out, nil
 }
 
-func nativeReadRequestFile(dir, rel string, files *int) (*storage.Request, error) {
-	*files++
-	if *files > nativeMaxFiles {
+func nativeReadRequestFile(dir, rel string, st *nativeReadState) (*storage.Request, error) {
+	st.files++
+	if st.files > nativeMaxFiles {
 		return nil, fmt.Errorf("more than %d request files", nativeMaxFiles)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
@@ -395,6 +400,8 @@ func nativeReadRequestFile(dir, rel string, files *int) (*storage.Request, error
 	if r.Name == "" {
 		r.Name = strings.TrimSuffix(path.Base(rel), RequestFileSuffix)
 	}
+	st.trace(&r, rel)
+	st.sum(rel, data)
 	return &r, nil
 }
 
@@ -409,6 +416,15 @@ func nativeReadRequestFile(dir, rel string, files *int) (*storage.Request, error
 // methods) so that equal secrets share one name; documents holding only
 // store references work too.
 func ExportNativeFolder(dir string, c *storage.Collection, items []storage.TreeItem) (*NativeExport, error) {
+	return ExportNativeFolderWith(dir, c, items, nil)
+}
+
+// ExportNativeFolderWith is ExportNativeFolder with options (folder sync
+// uses them; nil means none).
+func ExportNativeFolderWith(dir string, c *storage.Collection, items []storage.TreeItem, opts *NativeExportOptions) (*NativeExport, error) {
+	if opts == nil {
+		opts = &NativeExportOptions{}
+	}
 	if c == nil {
 		return nil, errors.New("export: no collection")
 	}
@@ -426,7 +442,7 @@ func ExportNativeFolder(dir string, c *storage.Collection, items []storage.TreeI
 		Headers:     col.Headers,
 		Scripts:     col.Scripts,
 	}
-	out := &NativeExport{}
+	out := &NativeExport{IDs: map[string]string{}, Sums: map[string]string{}}
 	files := map[string][]byte{} // slash path -> content
 	var dirs []string
 	var build func(rel string, items []storage.TreeItem, depth int) ([]nativeItem, error)
@@ -446,6 +462,9 @@ func ExportNativeFolder(dir string, c *storage.Collection, items []storage.TreeI
 				dirName := names.claim(nativeFileName(f.Name, "folder"), "")
 				sub := path.Join(rel, dirName)
 				dirs = append(dirs, sub)
+				if f.ID != "" {
+					out.IDs[sub+"/"] = f.ID
+				}
 				kids, err := build(sub, it.Children, depth+1)
 				if err != nil {
 					return nil, err
@@ -462,6 +481,9 @@ func ExportNativeFolder(dir string, c *storage.Collection, items []storage.TreeI
 					return nil, err
 				}
 				files[path.Join(rel, fileName)] = data
+				if it.Request.ID != "" {
+					out.IDs[path.Join(rel, fileName)] = it.Request.ID
+				}
 				list = append(list, nativeItem{Request: fileName})
 			}
 		}
@@ -477,6 +499,9 @@ func ExportNativeFolder(dir string, c *storage.Collection, items []storage.TreeI
 		return nil, err
 	}
 	files[CollectionFileName] = data
+	if c.ID != "" {
+		out.IDs[CollectionFileName] = c.ID
+	}
 	out.Secrets = namer.names
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -496,15 +521,20 @@ func ExportNativeFolder(dir string, c *storage.Collection, items []storage.TreeI
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
+		if opts.Hold != nil && opts.Hold(p) {
+			out.Held = append(out.Held, p)
+			continue
+		}
 		if err := nativeNoSymlinks(dir, p); err != nil {
 			return nil, err
 		}
 		if err := nativeWriteFile(filepath.Join(dir, filepath.FromSlash(p)), files[p]); err != nil {
 			return nil, err
 		}
+		out.Sums[p] = nativeSum(files[p])
 	}
 	out.Files = paths
-	removed, err := nativeRemoveStale(dir, files)
+	removed, err := nativeRemoveStale(dir, files, opts.Hold)
 	if err != nil {
 		return nil, err
 	}
@@ -568,7 +598,7 @@ func nativeWriteFile(name string, data []byte) error {
 // that this left empty. Hidden directories (.git), directories holding a
 // collection of their own, symbolic links and all other files are left
 // alone.
-func nativeRemoveStale(dir string, keep map[string][]byte) ([]string, error) {
+func nativeRemoveStale(dir string, keep map[string][]byte, hold func(string) bool) ([]string, error) {
 	var removed []string
 	parents := map[string]bool{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -596,6 +626,9 @@ func nativeRemoveStale(dir string, keep map[string][]byte) ([]string, error) {
 		}
 		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), RequestFileSuffix) {
 			if _, ok := keep[rel]; !ok {
+				if hold != nil && hold(rel) {
+					return nil
+				}
 				if err := os.Remove(p); err != nil {
 					return err
 				}

@@ -419,6 +419,12 @@ func (s *Syncer) Save(collectionID string, save func() error) error {
 	if l == nil || s.closed {
 		return nil
 	}
+	if _, err := s.db.Collection(collectionID); errors.Is(err, storage.ErrNotFound) {
+		// The change deleted the collection: its folder is left as it
+		// is (it is the team's, in git) and the link goes.
+		s.dropLocked(collectionID)
+		return s.db.DeleteSyncLink(collectionID)
+	}
 	return s.writeOutLocked(l)
 }
 

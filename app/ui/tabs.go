@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/knockhttp/knock/app/ui/editor"
+	"github.com/knockhttp/knock/app/ui/tabflow"
 	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/app/workspace"
 	"github.com/knockhttp/knock/storage"
@@ -66,6 +67,10 @@ type requestTab struct {
 	inheritFrom string
 	hasInherit  bool
 
+	// conflict shows that the request's file changed on disk under
+	// unsaved edits (folder sync).
+	conflict *conflictBar
+
 	mu     sync.Mutex
 	cancel context.CancelFunc
 }
@@ -100,7 +105,8 @@ func (t *requestTabs) newTab(r storage.Request, requestID string) *requestTab {
 	tab.response = newResponsePane(t.w.win)
 	split := container.NewVSplit(tab.editor.Content(), tab.response.content())
 	split.Offset = 0.45
-	tab.item = container.NewTabItem(tab.title(), split)
+	tab.conflict = newConflictBar()
+	tab.item = container.NewTabItem(tab.title(), tabflow.Border(tab.conflict.box, nil, nil, nil, split))
 	t.list = append(t.list, tab)
 	t.docs.Append(tab.item)
 	t.docs.Select(tab.item)
@@ -128,6 +134,7 @@ func (tab *requestTab) markDirty() {
 		return
 	}
 	tab.dirty = true
+	tab.tabs.w.sync.setDirty(tab.requestID, true)
 	tab.item.Text = tab.title()
 	tab.tabs.docs.Refresh()
 	tab.tabs.sessionChanged()
@@ -135,6 +142,7 @@ func (tab *requestTab) markDirty() {
 
 func (tab *requestTab) markClean() {
 	tab.dirty = false
+	tab.tabs.w.sync.setDirty(tab.requestID, false)
 	tab.item.Text = tab.title()
 	tab.tabs.docs.Refresh()
 }
@@ -299,11 +307,57 @@ func (t *requestTabs) openSaved(id string) {
 				dialog.ShowError(fmt.Errorf("open the request: %w", err), t.w.win)
 				return
 			}
+			blank := t.active()
 			tab := t.newTab(*r, id)
 			if rerr == nil {
 				tab.applyResolved(res)
 			}
+			if blank != nil && blank.pristine() {
+				t.close(blank) // the empty draft the window opened with
+			}
 			t.sessionChanged()
+		})
+	}()
+}
+
+// pristine reports an empty draft nobody typed into.
+func (tab *requestTab) pristine() bool {
+	return tab.requestID == "" && !tab.dirty && tab.editor.Request().URL == ""
+}
+
+// byRequestID is the tab of a saved request, or nil.
+func (t *requestTabs) byRequestID(id string) *requestTab {
+	for _, tab := range t.list {
+		if tab.requestID == id {
+			return tab
+		}
+	}
+	return nil
+}
+
+// reloadSaved reads a tab's saved request again (it changed on disk) and
+// shows it, on a goroutine.
+func (t *requestTabs) reloadSaved(tab *requestTab) {
+	db, id := t.w.ws.DB, tab.requestID
+	go func() {
+		r, err := db.Request(id)
+		if err == nil {
+			err = db.HydrateRequest(r)
+		}
+		res, rerr := db.Resolve(id)
+		if rerr == nil {
+			rerr = db.HydrateResolved(res)
+		}
+		uithread.Do(func() {
+			if err != nil || tab.requestID != id || tab.dirty {
+				return
+			}
+			tab.name = r.Name
+			tab.editor.SetRequest(*r)
+			if rerr == nil {
+				tab.applyResolved(res)
+			}
+			tab.markClean()
 		})
 	}()
 }
@@ -366,6 +420,7 @@ func (t *requestTabs) onCloseIntercept(item *container.TabItem) {
 }
 
 func (t *requestTabs) close(tab *requestTab) {
+	t.w.sync.setDirty(tab.requestID, false)
 	tab.cancelSend()
 	tab.editor.Close()
 	tab.response.clear()
@@ -399,9 +454,13 @@ func (t *requestTabs) saveActive() {
 		t.saveAs(tab)
 		return
 	}
+	if tab.conflict.box.Visible() {
+		t.w.sync.keepMine(tab) // saving over a conflict keeps this version
+		return
+	}
 	r := tab.editor.Request()
 	r.ID = tab.requestID
-	t.store(tab, func() error { return t.w.ws.DB.SaveRequest(&r) })
+	t.store(tab, func() error { return t.w.ws.SaveRequest(&r) })
 }
 
 // store runs a save on a goroutine and marks the tab clean when it worked.
@@ -481,7 +540,7 @@ func (t *requestTabs) showSaveAs(tab *requestTab, places []savePlace) {
 				}
 				parent = c.ID
 			}
-			if err := db.CreateRequest(parent, &r); err != nil {
+			if err := t.w.ws.Change(parent, func() error { return db.CreateRequest(parent, &r) }); err != nil {
 				return err
 			}
 			uithread.Do(func() {

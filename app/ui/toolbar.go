@@ -16,6 +16,7 @@ type toolbar struct {
 	env      *widget.Select
 	envIDs   []string
 	insecure *widget.Label
+	syncErr  *widget.Label // a folder sync failure, until it is fixed
 }
 
 func newToolbar(w *Window) *toolbar {
@@ -24,6 +25,10 @@ func newToolbar(w *Window) *toolbar {
 	t.env.SetSelected(noEnvironment)
 	t.insecure = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	t.insecure.Importance = widget.DangerImportance
+	t.syncErr = widget.NewLabel("")
+	t.syncErr.Importance = widget.DangerImportance
+	t.syncErr.Truncation = fyne.TextTruncateEllipsis
+	t.syncErr.Hide()
 	return t
 }
 
@@ -34,7 +39,8 @@ func (t *toolbar) content() fyne.CanvasObject {
 	settings := &widget.Button{Icon: theme.SettingsIcon(), Text: "Settings", Importance: widget.LowImportance, OnTapped: t.w.showSettings}
 	envBox := container.NewGridWrap(fyne.NewSize(220, t.env.MinSize().Height), t.env)
 	left := container.NewHBox(widget.NewLabel("Environment"), envBox, envs, widget.NewSeparator(), imp, exp)
-	return container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(t.insecure, settings), left)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(t.insecure, settings), left)
+	return container.NewVBox(bar, t.syncErr, widget.NewSeparator())
 }
 
 // refreshEnvironments rebuilds the dropdown from the loaded environments.
@@ -83,5 +89,16 @@ func (t *toolbar) showInsecure(on bool) {
 		t.insecure.SetText("⚠ TLS verification is off for every request")
 	} else {
 		t.insecure.SetText("")
+	}
+}
+
+// showSyncError shows a folder sync failure under the toolbar; "" hides
+// it.
+func (t *toolbar) showSyncError(msg string) {
+	t.syncErr.SetText(msg)
+	if msg == "" {
+		t.syncErr.Hide()
+	} else {
+		t.syncErr.Show()
 	}
 }

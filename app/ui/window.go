@@ -45,6 +45,7 @@ type Window struct {
 	sidebar *sidebar.Sidebar
 	tabs    *requestTabs
 	vars    *variables
+	sync    *folderSync
 	// closing is set once the window is closing; callbacks of work still
 	// under way then do nothing.
 	closing atomic.Bool
@@ -60,12 +61,17 @@ func Create(a fyne.App, w fyne.Window, d Deps) *Window {
 	}
 	applyTheme(a, d.Workspace)
 	k.vars = newVariables(d.Workspace)
+	k.sync = newFolderSync(k)
 	k.tabs = newRequestTabs(k)
 	k.sidebar = sidebar.New(d.Workspace.DB, w)
 	k.sidebar.OnOpenRequest = k.tabs.openSaved
 	k.sidebar.OnOpenHistory = k.tabs.openHistory
 	k.sidebar.OnCopyCurl = k.copyAsCurl
 	k.sidebar.OnExport = k.exportNode
+	k.sidebar.Change = k.sync.changeTree
+	k.sidebar.OnLinkFolder = k.sync.linkFolder
+	k.sidebar.OnUnlinkFolder = k.sync.unlink
+	k.sidebar.LinkedFolder = k.sync.linkedFolder
 	k.toolbar = newToolbar(k)
 
 	split := container.NewHSplit(k.sidebar.Content(), k.tabs.content())
@@ -94,6 +100,7 @@ func Create(a fyne.App, w fyne.Window, d Deps) *Window {
 func (k *Window) onSecretsReady() {
 	k.vars.reload(k.toolbar.refreshEnvironments)
 	k.tabs.restore()
+	k.sync.start()
 	go k.ws.DB.PurgeExpiredTrash() //nolint:errcheck // housekeeping; the next start tries again
 }
 

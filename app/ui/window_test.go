@@ -64,6 +64,7 @@ func newTestWindow(t *testing.T, prepare func(db *storage.DB)) *testWindow {
 		win.Close()
 		ws.Close()
 	})
+	tw.k.tabs.ensureTab() // the window does it after its first frame, which the test driver never paints
 	tw.pump("the session restored", func() bool { return tw.k.tabs.restored })
 	return tw
 }

@@ -19,6 +19,8 @@ const (
 	actMoveTo     = "Move to…"
 	actCopyCurl   = "Copy as curl"
 	actExport     = "Export…"
+	actLink       = "Link to folder…"
+	actUnlink     = "Unlink from "
 )
 
 // menuFor lists what can be done with a node; actions that cannot apply
@@ -57,6 +59,13 @@ func (p *collectionsPane) menuFor(id string) *fyne.Menu {
 		items = append(items, item(actCopyCurl, p.onCopyCurl, p.s.OnCopyCurl == nil))
 	}
 	items = append(items, item(actExport, p.onExport, p.s.OnExport == nil))
+	if n.kind == storage.KindCollection && p.s.OnLinkFolder != nil && p.s.LinkedFolder != nil {
+		if dir, ok := p.s.LinkedFolder(id); ok && p.s.OnUnlinkFolder != nil {
+			items = append(items, item(actUnlink+dir, p.s.OnUnlinkFolder, false))
+		} else {
+			items = append(items, item(actLink, p.s.OnLinkFolder, false))
+		}
+	}
 	return fyne.NewMenu("", items...)
 }
 
@@ -100,7 +109,7 @@ func (p *collectionsPane) onNewRequest(id string) {
 func (p *collectionsPane) createRequest(parentID, name string) {
 	r := &storage.Request{Name: name, Method: "GET"}
 	p.s.writes.run(func() {
-		err := p.s.db.CreateRequest(parentID, r)
+		err := p.s.change([]string{parentID}, func() error { return p.s.db.CreateRequest(parentID, r) })
 		p.s.do(func() {
 			p.onCreated(parentID, &node{id: r.ID, kind: storage.KindRequest, name: name, method: r.Method}, "Could not create request "+quote(name), err)
 		})
@@ -121,7 +130,7 @@ func (p *collectionsPane) onNewFolder(id string) {
 func (p *collectionsPane) createFolder(parentID, name string) {
 	f := &storage.Folder{Name: name}
 	p.s.writes.run(func() {
-		err := p.s.db.CreateFolder(parentID, f)
+		err := p.s.change([]string{parentID}, func() error { return p.s.db.CreateFolder(parentID, f) })
 		p.s.do(func() {
 			p.onCreated(parentID, &node{id: f.ID, kind: storage.KindFolder, name: name}, "Could not create folder "+quote(name), err)
 		})
@@ -177,7 +186,7 @@ func (p *collectionsPane) rename(id, name string) {
 	p.tree.RefreshItem(id)
 	p.refreshSearch()
 	p.s.writes.run(func() {
-		err := p.s.db.Rename(id, name)
+		err := p.s.change([]string{id}, func() error { return p.s.db.Rename(id, name) })
 		p.s.do(func() { p.onRenamed(id, coll, old, err) })
 	})
 }
@@ -202,7 +211,11 @@ func (p *collectionsPane) onDuplicate(id string) {
 	}
 	coll, name := n.collection().id, n.name
 	p.s.writes.run(func() {
-		copyID, err := p.s.db.Duplicate(id)
+		var copyID string
+		err := p.s.change([]string{id}, func() (err error) {
+			copyID, err = p.s.db.Duplicate(id)
+			return err
+		})
 		p.s.do(func() {
 			if err != nil {
 				p.s.showError("Could not duplicate "+quote(name), err)
@@ -231,7 +244,11 @@ func (p *collectionsPane) onDelete(id string) {
 	p.m.remove(n)
 	p.afterEdit()
 	p.s.writes.run(func() {
-		trashID, err := p.s.db.Delete(id)
+		var trashID string
+		err := p.s.change([]string{id}, func() (err error) {
+			trashID, err = p.s.db.Delete(id)
+			return err
+		})
 		p.s.do(func() {
 			if err != nil {
 				p.s.showError("Could not delete "+quote(name), err)
@@ -247,7 +264,7 @@ func (p *collectionsPane) onDelete(id string) {
 // undoDelete restores a deleted node from the trash and selects it.
 func (p *collectionsPane) undoDelete(trashID, id, coll, name string) {
 	p.s.writes.run(func() {
-		err := p.s.db.Restore(trashID)
+		err := p.s.change([]string{coll}, func() error { return p.s.db.Restore(trashID) })
 		p.s.do(func() {
 			if err != nil {
 				p.s.showError("Could not restore "+quote(name), err)
@@ -290,7 +307,7 @@ func (p *collectionsPane) moveBy(id string, delta int) {
 	}
 	parentID, coll := parent.id, n.collection().id
 	p.s.writes.run(func() {
-		err := p.s.db.Move(id, parentID, j)
+		err := p.s.change([]string{id}, func() error { return p.s.db.Move(id, parentID, j) })
 		p.s.do(func() { p.onMoved(name, err, coll) })
 	})
 }
@@ -307,7 +324,7 @@ func (p *collectionsPane) moveInto(id, targetID string) {
 	p.afterEdit()
 	p.selectNode(id)
 	p.s.writes.run(func() {
-		err := p.s.db.Move(id, targetID, -1)
+		err := p.s.change([]string{id, targetID}, func() error { return p.s.db.Move(id, targetID, -1) })
 		p.s.do(func() { p.onMoved(name, err, from, to) })
 	})
 }

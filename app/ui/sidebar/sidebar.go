@@ -31,6 +31,17 @@ type Sidebar struct {
 	// OnChanged is called after every edit of the tree the store accepted
 	// (create, rename, move, duplicate, delete, undo).
 	OnChanged func()
+	// Change, when set, runs each edit of the tree: change makes it in the
+	// store, and nodeIDs name the nodes it touches (the first one looked
+	// up before the change). The window uses it to write the files of a
+	// collection linked to a folder. It runs on a goroutine.
+	Change func(nodeIDs []string, change func() error) error
+	// OnLinkFolder and OnUnlinkFolder link a collection to a directory
+	// for folder sync, and undo it; LinkedFolder says where one is
+	// linked. Without them the menu offers neither.
+	OnLinkFolder   func(collectionID string)
+	OnUnlinkFolder func(collectionID string)
+	LinkedFolder   func(collectionID string) (dir string, ok bool)
 
 	db  *storage.DB
 	win fyne.Window
@@ -64,6 +75,14 @@ func New(db *storage.DB, win fyne.Window) *Sidebar {
 	s.tabs.OnSelected = s.onTabSelected
 	s.colls.reload()
 	return s
+}
+
+// change runs one edit of the tree through the Change hook, if set.
+func (s *Sidebar) change(nodeIDs []string, fn func() error) error {
+	if s.Change != nil {
+		return s.Change(nodeIDs, fn)
+	}
+	return fn()
 }
 
 // Content is the sidebar's widget tree, to place in the window.

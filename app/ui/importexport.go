@@ -17,11 +17,56 @@ import (
 	"github.com/knockhttp/knock/storage/exchange"
 )
 
-// showImport picks a file and imports it into a new collection. The file
-// is read and converted on a goroutine; the whole import is one store
-// transaction, so a failure leaves nothing behind. A report lists what was
-// imported and every item that could not be mapped, with its reason.
-func (k *Window) showImport() {
+// Import reads a file or folder into a new collection. The input is read
+// and converted on a goroutine; the whole import is one store transaction,
+// so a failure leaves nothing behind. A report lists what was imported and
+// every item that could not be mapped, with its reason.
+//
+// showImport offers a file (any format Knock reads) or a folder (a Knock
+// collection folder, or a Bruno collection with its bruno.json).
+func (k *Window) showImport(at fyne.CanvasObject) {
+	menu := fyne.NewMenu("",
+		fyne.NewMenuItem("File…", k.showImportFile),
+		fyne.NewMenuItem("Folder (Knock or Bruno collection)…", k.showImportFolder))
+	c := k.win.Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(at).AddXY(0, at.Size().Height)
+	widget.ShowPopUpMenuAtPosition(menu, c, pos)
+}
+
+func (k *Window) showImportFolder() {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil || dir == nil {
+			return
+		}
+		go k.importFolder(dir.Path())
+	}, k.win)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+func (k *Window) importFolder(dir string) {
+	var res *exchange.Result
+	var err error
+	if exchange.IsBrunoFolder(dir) {
+		res, err = exchange.ImportBrunoFolder(dir)
+	} else {
+		res, err = exchange.ImportNativeFolder(dir)
+	}
+	name := filepath.Base(dir)
+	uithread.Do(func() {
+		if err != nil {
+			dialog.ShowError(fmt.Errorf("import %s: %w", dir, err), k.win)
+			return
+		}
+		if len(res.Report.Secrets) == 0 {
+			go k.finishImport(name, res)
+			return
+		}
+		k.askImportSecrets(res, func() { go k.finishImport(name, res) })
+	})
+}
+
+func (k *Window) showImportFile() {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil || rc == nil {
 			return

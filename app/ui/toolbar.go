@@ -34,7 +34,8 @@ func newToolbar(w *Window) *toolbar {
 
 func (t *toolbar) content() fyne.CanvasObject {
 	envs := &widget.Button{Icon: theme.SettingsIcon(), Text: "Environments", Importance: widget.LowImportance, OnTapped: t.w.showEnvironments}
-	imp := &widget.Button{Icon: theme.DownloadIcon(), Text: "Import", Importance: widget.LowImportance, OnTapped: t.w.showImport}
+	imp := &widget.Button{Icon: theme.DownloadIcon(), Text: "Import", Importance: widget.LowImportance}
+	imp.OnTapped = func() { t.w.showImport(imp) }
 	exp := &widget.Button{Icon: theme.UploadIcon(), Text: "Export", Importance: widget.LowImportance, OnTapped: t.w.showExport}
 	settings := &widget.Button{Icon: theme.SettingsIcon(), Text: "Settings", Importance: widget.LowImportance, OnTapped: t.w.showSettings}
 	envBox := container.NewGridWrap(fyne.NewSize(220, t.env.MinSize().Height), t.env)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -338,5 +339,46 @@ func TestEnvironmentSwitchChangesWhereRequestsGo(t *testing.T) {
 	e, err := tw.ws.DB.Environment(s.Environments[storage.NoCollection])
 	if err != nil || e.Name != "prod" {
 		t.Errorf("the session keeps environment %+v (err %v), want prod", e, err)
+	}
+}
+
+func TestImportFolderFromTheWindow(t *testing.T) {
+	tw := newTestWindow(t, nil)
+	dir, err := filepath.Abs("../../storage/exchange/testdata/bruno-folder")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go tw.k.importFolder(dir)
+	var colls []storage.Collection
+	tw.pump("the Bruno collection in the store", func() bool {
+		colls, _ = tw.ws.DB.Collections()
+		return len(colls) == 1 && tw.win.Canvas().Overlays().Top() != nil
+	})
+	tree, err := tw.ws.DB.Tree(colls[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	var count func(*storage.Node)
+	count = func(x *storage.Node) {
+		for _, c := range x.Children {
+			if c.Kind == storage.KindRequest {
+				n++
+			}
+			count(c)
+		}
+	}
+	count(tree)
+	if n != 6 {
+		t.Errorf("the window imported %d requests from the Bruno folder, want 6", n)
+	}
+	var report string
+	walk(tw.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			report += l.Text
+		}
+	})
+	if !strings.Contains(report, "Imported 6 requests") {
+		t.Errorf("the report says %q, want the count of requests", report)
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -268,6 +269,26 @@ func (t *requestTabs) focusSearch() {
 	if tab := t.active(); tab != nil {
 		tab.response.focusSearch()
 	}
+}
+
+// moveActive moves the active tab one place to the left (-1) or right (+1)
+// (Ctrl+Shift+PageUp, Ctrl+Shift+PageDown): Fyne's tabs cannot be dragged.
+// The session keeps the new order.
+func (t *requestTabs) moveActive(delta int) {
+	tab := t.active()
+	if tab == nil {
+		return
+	}
+	i := slices.Index(t.docs.Items, tab.item)
+	j := i + delta
+	if i < 0 || j < 0 || j >= len(t.docs.Items) || len(t.list) != len(t.docs.Items) {
+		return
+	}
+	t.docs.Items[i], t.docs.Items[j] = t.docs.Items[j], t.docs.Items[i]
+	t.list[i], t.list[j] = t.list[j], t.list[i] // the list follows the items' order
+	t.docs.Refresh()
+	t.docs.SelectIndex(j)
+	t.sessionChanged()
 }
 
 // newDraft opens an empty request (Ctrl+T).

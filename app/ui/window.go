@@ -118,6 +118,8 @@ func (k *Window) registerShortcuts() {
 	k.keys.add(c, fyne.KeyP, mod, k.showQuickOpen)
 	k.keys.add(c, fyne.KeyQ, mod, k.onClose)
 	k.keys.add(c, fyne.KeyComma, mod, k.showSettings)
+	k.keys.add(c, fyne.KeyPageUp, mod|fyne.KeyModifierShift, func() { k.tabs.moveActive(-1) })
+	k.keys.add(c, fyne.KeyPageDown, mod|fyne.KeyModifierShift, func() { k.tabs.moveActive(+1) })
 	digits := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6}
 	for i, key := range digits {
 		k.keys.add(c, key, mod, func() { k.tabs.showSection(i) })

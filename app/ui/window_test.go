@@ -382,3 +382,24 @@ func TestImportFolderFromTheWindow(t *testing.T) {
 		t.Errorf("the report says %q, want the count of requests", report)
 	}
 }
+
+func TestTabsReorderFromTheKeyboardAndKeepTheOrder(t *testing.T) {
+	tw := newTestWindow(t, nil)
+	tw.typeURL("http://127.0.0.1:9/a")
+	tw.shortcut(fyne.KeyT)
+	tw.typeURL("http://127.0.0.1:9/b")
+	first, second := tw.k.tabs.list[0], tw.k.tabs.list[1]
+	if tw.active() != second {
+		t.Fatal("Ctrl+T did not select the new tab")
+	}
+	e := tw.win.Canvas().Focused().(fyne.Shortcutable)
+	e.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift})
+	if tw.k.tabs.docs.Items[0] != second.item || tw.k.tabs.list[0] != second || tw.active() != second {
+		t.Fatalf("Ctrl+Shift+PageUp did not move the active tab to the front")
+	}
+	tw.k.tabs.saveSession(nil)
+	tw.pump("the session saved in the new order", func() bool {
+		s, err := tw.ws.DB.Session()
+		return err == nil && s != nil && len(s.Tabs) == 2 && s.Tabs[0].ID == second.tabID && s.Tabs[1].ID == first.tabID
+	})
+}

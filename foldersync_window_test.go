@@ -126,7 +126,7 @@ func TestWindowFolderSync(t *testing.T) {
 	xdo(t, display, "key", "Return")
 	settledScreenshot(t, display, "sync-01-opened.png")
 	xdo(t, display, "key", "ctrl+Return")
-	waitFor(t, 20*time.Second, "the request to the path changed on disk", func() bool { return srv.last() == "/pong" })
+	waitFor(t, 30*time.Second, "the request to the path changed on disk", func() bool { return srv.last() == "/pong" })
 
 	// Unsaved edits in the tab, then another change on disk: a conflict.
 	xdo(t, display, "key", "ctrl+l", "End")
@@ -142,14 +142,14 @@ func TestWindowFolderSync(t *testing.T) {
 
 	// Saving over the conflict keeps this version, on disk too.
 	xdo(t, display, "key", "ctrl+s")
-	waitFor(t, 20*time.Second, "my version written to disk", func() bool {
+	waitFor(t, 30*time.Second, "my version written to disk", func() bool {
 		data, _ := os.ReadFile(file)
 		return bytes.Contains(data, []byte(`"mine"`)) && bytes.Contains(data, []byte("/pong"))
 	})
 	settledScreenshot(t, display, "sync-04-kept-mine.png")
 
 	xdo(t, display, "key", "ctrl+q")
-	if !app.exited(20 * time.Second) {
+	if !app.exited(30 * time.Second) {
 		t.Fatalf("Knock did not quit on Ctrl+Q; its stderr:\n%s", app.stderr())
 	}
 	checkNoRace(t, app)

@@ -142,7 +142,7 @@ func TestWindowScenario(t *testing.T) {
 
 	// 3. Send it and see 200.
 	xdo(t, display, "key", "ctrl+Return")
-	waitFor(t, 20*time.Second, "the server to see the right Basic credentials", func() bool {
+	waitFor(t, 30*time.Second, "the server to see the right Basic credentials", func() bool {
 		ok, _ := srv.counts()
 		return ok == 1
 	})
@@ -168,7 +168,7 @@ func TestWindowScenario(t *testing.T) {
 	xdo(t, display, "key", "Return")
 	settledScreenshot(t, display, "05-saved.png")
 	xdo(t, display, "key", "ctrl+q")
-	if !app.exited(20 * time.Second) {
+	if !app.exited(30 * time.Second) {
 		t.Fatalf("Knock did not quit on Ctrl+Q; its stderr:\n%s", app.stderr())
 	}
 	checkNoRace(t, app)
@@ -185,11 +185,11 @@ func TestWindowScenario(t *testing.T) {
 	// come too early; each is a real Send.
 	for i := 0; i < 10; i++ {
 		xdo(t, display, "key", "ctrl+Return")
-		if waitUntil(2*time.Second, func() bool { ok, _ := srv.counts(); return ok == 2 }) {
+		if waitUntil(3*time.Second, func() bool { ok, _ := srv.counts(); return ok >= 2 }) {
 			break
 		}
 	}
-	if ok, _ := srv.counts(); ok != 2 {
+	if ok, _ := srv.counts(); ok < 2 {
 		shot := screenshot(t, display, "restart-failed.png")
 		t.Fatalf("after the restart the saved request did not send the right credentials (authorized %d, screenshot %s); stderr:\n%s", ok, shot, app.stderr())
 	}
@@ -198,7 +198,7 @@ func TestWindowScenario(t *testing.T) {
 
 	// A large JSON body, searched for its last item.
 	xdo(t, display, "key", "ctrl+t")
-	waitFor(t, 20*time.Second, "the new tab, without a status", func() bool {
+	waitFor(t, 30*time.Second, "the new tab, without a status", func() bool {
 		return countColor(t, screenshot(t, display, "07-large-json.png"), green) < 5
 	})
 	xdo(t, display, "type", "--delay", "5", srv.URL+"/big.json")
@@ -227,7 +227,7 @@ func TestWindowScenario(t *testing.T) {
 	})
 	t.Logf("%s: %.0f%% of the window is the dark background", shot, f*100)
 	xdo(t, display, "key", "ctrl+q")
-	if !app.exited(20 * time.Second) {
+	if !app.exited(30 * time.Second) {
 		t.Fatalf("Knock did not quit on Ctrl+Q; its stderr:\n%s", app.stderr())
 	}
 	checkNoRace(t, app)
@@ -342,22 +342,16 @@ func basicToken(user, pw string) string {
 }
 
 // openDialog presses keys and waits for the modal dialog they open: Fyne
-// shades the whole window behind a dialog, so most pixels change. A key
-// press can be lost while the window is busy; it is pressed again, at most
-// three times, and each retry is logged.
+// shades the whole window behind a dialog, so most pixels change. A busy
+// machine can take seconds to show it; the keys are pressed only once,
+// since a second press would open a second dialog.
 func openDialog(t *testing.T, display, keys string) {
 	t.Helper()
 	before := screenshot(t, display, "dialog-before.png")
-	for try := 1; try <= 3; try++ {
-		xdo(t, display, "key", keys)
-		if waitUntil(4*time.Second, func() bool {
-			return fractionChanged(t, before, screenshot(t, display, "dialog-wait.png")) > 0.5
-		}) {
-			return
-		}
-		t.Logf("%s opened no dialog within 4 s (try %d)", keys, try)
-	}
-	t.Fatalf("%s opened no dialog", keys)
+	xdo(t, display, "key", keys)
+	waitFor(t, 30*time.Second, keys+" to open its dialog", func() bool {
+		return fractionChanged(t, before, screenshot(t, display, "dialog-wait.png")) > 0.5
+	})
 }
 
 // settledScreenshot waits until the screen has stopped changing for
@@ -395,7 +389,7 @@ func waitForPixels(t *testing.T, display, name string, c color.Color, n int) str
 	t.Helper()
 	var shot string
 	var got int
-	if !waitUntil(20*time.Second, func() bool {
+	if !waitUntil(30*time.Second, func() bool {
 		shot = screenshot(t, display, name)
 		got = countColor(t, shot, c)
 		return got >= n

@@ -163,7 +163,7 @@ func newTransport(c transportConfig) (*http.Transport, error) {
 	return &http.Transport{
 		Proxy: proxy,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := dialer.DialContext(ctx, network, addr)
+			conn, err := dialer.DialContext(dialTrace(ctx), network, addr)
 			if err != nil && isTimeout(err) && ctx.Err() == nil {
 				return nil, &connectTimeoutError{addr: addr, after: timeout, err: err}
 			}

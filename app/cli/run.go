@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -133,7 +134,13 @@ func parseReporters(list string) (map[string]bool, error) {
 
 func writeReports(s *runner.Summary, reporters map[string]bool, dir string, stdout io.Writer) error {
 	if reporters["cli"] {
-		runner.WriteText(stdout, s)
+		// Buffered: a line per request and one per assertion would
+		// otherwise be a write each.
+		w := bufio.NewWriterSize(stdout, 64<<10)
+		runner.WriteText(w, s)
+		if err := w.Flush(); err != nil {
+			return err
+		}
 	}
 	write := func(name string, fn func(io.Writer, *runner.Summary) error) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

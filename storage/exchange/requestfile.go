@@ -94,6 +94,31 @@ func UnmarshalRequest(data []byte) (storage.Request, error) {
 	if err != nil {
 		return storage.Request{}, err
 	}
+	// A well-formed file is decoded once; anything else goes the long
+	// way below, which words the error.
+	var f requestFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&f) == nil && f.Format == RequestFormat && nativeOnlySpace(data[dec.InputOffset():]) {
+		return finishRequestFile(f)
+	}
+	return unmarshalRequestChecked(data)
+}
+
+// nativeOnlySpace reports whether b is JSON white space only.
+func nativeOnlySpace(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// unmarshalRequestChecked parses a request file step by step, so that
+// an error says what is wrong: not JSON, not a request file, a field it
+// does not know.
+func unmarshalRequestChecked(data []byte) (storage.Request, error) {
 	var probe struct {
 		Format string `json:"format"`
 	}
@@ -114,6 +139,12 @@ func UnmarshalRequest(data []byte) (storage.Request, error) {
 	if err := dec.Decode(&f); err != nil {
 		return storage.Request{}, JSONError(data, err)
 	}
+	return finishRequestFile(f)
+}
+
+// finishRequestFile applies the defaults to a decoded request file and
+// checks its secret references.
+func finishRequestFile(f requestFile) (storage.Request, error) {
 	if f.Method == "" {
 		f.Method = "GET"
 	}
@@ -126,8 +157,29 @@ func UnmarshalRequest(data []byte) (storage.Request, error) {
 
 // nativeCheckRequestRefs checks every secret reference of r by name.
 func nativeCheckRequestRefs(r *storage.Request) error {
+	if !nativeHasCheckedRefs(r) {
+		return nil // nothing that nativeNeedSet.request would look at
+	}
 	probe := nativeClone(r)
 	return (&nativeNeedSet{}).request(probe, "request")
+}
+
+// nativeHasCheckedRefs reports whether r holds a reference that
+// nativeNeedSet.request checks: in its auth, its headers, its client
+// certificate password, its proxy password or its proxy auth.
+func nativeHasCheckedRefs(r *storage.Request) bool {
+	if len(r.Auth.SecretRefs) > 0 || r.Settings.ClientCertPasswordRef != "" || r.Settings.ProxyPasswordRef != "" {
+		return true
+	}
+	if pa := r.Settings.ProxyAuth; pa != nil && len(pa.SecretRefs) > 0 {
+		return true
+	}
+	for _, h := range r.Headers {
+		if h.SecretRef != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // JSONError words a JSON decoding error with its line and column.

@@ -384,7 +384,7 @@ func nativeReadRequestFile(dir, rel string, files *int) (*storage.Request, error
 	if *files > nativeMaxFiles {
 		return nil, fmt.Errorf("more than %d request files", nativeMaxFiles)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	data, err := nativeReadSmallFile(filepath.Join(dir, filepath.FromSlash(rel)))
 	if err != nil {
 		return nil, err
 	}

@@ -431,15 +431,17 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 // newHTTPRequest builds the first request of a send.
 func newHTTPRequest(ctx context.Context, r *resolved, body *requestBody) (*http.Request, error) {
-	// The URL is set below, exactly as parsed: String() may re-encode a
-	// path the user wrote on purpose, and parsing it again is wasted work.
-	req, err := http.NewRequestWithContext(ctx, r.Method, "", nil)
-	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
-	}
-	req.URL = r.url
-	req.Host = ""
-	req.Header = make(http.Header, len(r.Headers)+4)
+	// The URL exactly as parsed: String() may re-encode a path the user
+	// wrote on purpose, and parsing it again is wasted work. Host stays
+	// empty, so that the URL's host is sent. (resolve checked the method.)
+	req := (&http.Request{
+		Method:     r.Method,
+		URL:        r.url,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     make(http.Header, len(r.Headers)+4),
+	}).WithContext(ctx)
 	for _, h := range r.Headers {
 		if !h.Enabled {
 			continue

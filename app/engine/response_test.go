@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
+	"github.com/mccutchen/go-httpbin/v2/httpbin/digest"
 
 	"github.com/knockhttp/knock/storage"
 )
@@ -228,6 +229,40 @@ func TestResponseTimingsTLS(t *testing.T) {
 	}
 	if resp.Exchanges[0].Timings.TLS != tm.TLS {
 		t.Errorf("the exchange's timings %+v differ from the final ones %+v", resp.Exchanges[0].Timings, tm)
+	}
+}
+
+// An auth challenge answered on the same connection: each exchange has
+// its own phases, the first with the lookup, connect and handshake, the
+// retry on the kept-alive connection without them, and the response's
+// timings are the retry's.
+func TestResponseTimingsPerExchangeOfAnAuthRetry(t *testing.T) {
+	ca := newTestCA(t, "Knock Retry Timing CA")
+	cert, _ := ca.issue(t, leafSpec{CN: "localhost", DNSNames: []string{"localhost"}})
+	srv := newTLSServer(t, cert, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !digest.Check(r, "user", "pass") {
+			w.Header().Set("WWW-Authenticate", digest.Challenge("timing", digest.MD5))
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	url := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	req := storage.Request{URL: url, Settings: storage.Settings{CAFile: ca.pemPath},
+		Auth: storage.AuthSpec{Type: "digest", Params: map[string]string{"username": "user", "password": "pass"}}}
+	resp := mustSend(t, newTestEngine(t), req, Options{})
+	if resp.Status != http.StatusOK || len(resp.Exchanges) != 2 {
+		t.Fatalf("status %d, %d exchanges; want 200 after a challenge", resp.Status, len(resp.Exchanges))
+	}
+	first, retry := resp.Exchanges[0], resp.Exchanges[1]
+	if first.Status != http.StatusUnauthorized || first.Timings.Reused || first.Timings.DNS <= 0 || first.Timings.Connect <= 0 || first.Timings.TLS <= 0 || first.Timings.TTFB <= 0 {
+		t.Errorf("challenge exchange %d %+v: want a new connection with lookup, connect, TLS and TTFB phases", first.Status, first.Timings)
+	}
+	if retry.Status != http.StatusOK || !retry.Timings.Reused || retry.Timings.DNS != 0 || retry.Timings.Connect != 0 || retry.Timings.TLS != 0 || retry.Timings.TTFB <= 0 {
+		t.Errorf("retry exchange %d %+v: want the kept-alive connection, with a TTFB only", retry.Status, retry.Timings)
+	}
+	if tm := resp.Timings; !tm.Reused || tm.TLS != 0 || tm.TTFB != retry.Timings.TTFB {
+		t.Errorf("response timings %+v: want the retry's %+v", tm, retry.Timings)
 	}
 }
 

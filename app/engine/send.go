@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/publicsuffix"
@@ -163,14 +164,15 @@ func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, host 
 	}
 	res.url.User = nil
 
-	req, err := newHTTPRequest(ctx, res, body)
-	if err != nil {
-		return nil, err
-	}
-
 	host.set(res.url.Host)
 	rec := &recorder{engine: e, settings: &res.Settings, clientCerts: opt.ClientCerts, host: host, connectionBound: isConnectionBound(res.Auth.Type)}
 	rec.log, rec.clocks = rec.logBuf[:0], rec.clockBuf[:0]
+	// The first round trip's hooks go in the request as it is built;
+	// redirected hops are built on ctx, each traced by the recorder.
+	req, err := newHTTPRequest(rec.firstTrace(ctx), res, body)
+	if err != nil {
+		return nil, err
+	}
 	out := &Response{Started: started}
 	resp, final, err := e.follow(ctx, e.jar(opt.CollectionID), req, scheme, rec, res.Settings, out)
 	if err != nil {
@@ -299,12 +301,35 @@ func (e *Engine) jar(collection string) http.CookieJar {
 	if j, ok := e.jars[collection]; ok {
 		return j
 	}
-	j, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+	cj, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+	j := &trackedJar{jar: cj}
 	if e.jars == nil {
 		e.jars = map[string]http.CookieJar{}
 	}
 	e.jars[collection] = j
 	return j
+}
+
+// trackedJar is a cookie jar that knows whether anything was ever put in
+// it: most collections never get a cookie, and looking one up for every
+// request costs a host canonicalisation and a lock.
+type trackedJar struct {
+	jar  *cookiejar.Jar
+	used atomic.Bool
+}
+
+func (j *trackedJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	if len(cookies) > 0 {
+		j.used.Store(true)
+	}
+	j.jar.SetCookies(u, cookies)
+}
+
+func (j *trackedJar) Cookies(u *url.URL) []*http.Cookie {
+	if !j.used.Load() {
+		return nil
+	}
+	return j.jar.Cookies(u)
 }
 
 // CookieJar returns the jar of a collection, for the window's cookie view
@@ -468,8 +493,9 @@ type recorder struct {
 	last     pooledTransport
 
 	mu     sync.Mutex
-	hop    *url.URL // the URL of the current hop as the engine built it
-	hopRed string   // hop.Redacted(), once computed
+	first  *phaseClock // the clock of the first round trip, until it starts
+	hop    *url.URL    // the URL of the current hop as the engine built it
+	hopRed string      // hop.Redacted(), once computed
 	log    []Exchange
 	clocks []*phaseClock
 	// Most sends have one or two round trips (a challenge and its
@@ -506,8 +532,12 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	clock := newPhaseClock()
-	resp, err := tr.rt.RoundTrip(req.WithContext(clock.withTrace(req.Context())))
+	clock := r.takeFirst(req)
+	if clock == nil {
+		clock = newPhaseClock()
+		req = req.WithContext(clock.withTrace(req.Context()))
+	}
+	resp, err := tr.rt.RoundTrip(req)
 	ex := Exchange{Method: req.Method}
 	if resp != nil {
 		ex.Status = resp.StatusCode
@@ -534,6 +564,34 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.clocks = append(r.clocks, clock)
 	r.mu.Unlock()
 	return resp, err
+}
+
+// firstTrace returns ctx with the hooks of a clock kept for the first
+// round trip, so that the request can be built with them instead of being
+// copied to add them.
+func (r *recorder) firstTrace(ctx context.Context) context.Context {
+	r.first = &phaseClock{}
+	return r.first.withTrace(ctx)
+}
+
+// takeFirst returns the clock of firstTrace, started now, when req is
+// traced by it and it has not been used yet; otherwise nil. A retry of
+// the same request (an auth challenge answered) gets a clock of its own,
+// whose hooks then run before the used one's, which only records phases
+// it has not seen.
+func (r *recorder) takeFirst(req *http.Request) *phaseClock {
+	r.mu.Lock()
+	c := r.first
+	if c == nil || req.Context().Value(clockKey{}) != c {
+		r.mu.Unlock()
+		return nil
+	}
+	r.first = nil
+	r.mu.Unlock()
+	c.mu.Lock()
+	c.start = time.Now()
+	c.mu.Unlock()
+	return c
 }
 
 // transport returns the pooled transport for a request to host.

@@ -349,8 +349,20 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// bodyReaders pools the read buffers of response bodies.
-var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 256<<10) }}
+// bodyReaders and smallBodyReaders pool the read buffers of response
+// bodies: a large one for a large body or one of unknown length, a small
+// one for a body that fits in it. Most responses are small, and a large
+// buffer dropped from the pool at a garbage collection is 256 KiB to
+// allocate and zero again.
+var (
+	bodyReaders      = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, largeBodyBuffer) }}
+	smallBodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, smallBodyBuffer) }}
+)
+
+const (
+	largeBodyBuffer = 256 << 10
+	smallBodyBuffer = 16 << 10
+)
 
 // readBody decodes the body into the sink or a spool, under the cap.
 func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error {
@@ -361,11 +373,15 @@ func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error
 	// what a download costs, more than the copying. The buffers are
 	// pooled: allocating and zeroing one per response dominated the cost
 	// of small requests.
-	buffered := bodyReaders.Get().(*bufio.Reader)
+	pool := &bodyReaders
+	if n := resp.ContentLength; n >= 0 && n <= smallBodyBuffer {
+		pool = &smallBodyReaders
+	}
+	buffered := pool.Get().(*bufio.Reader)
 	buffered.Reset(wire)
 	defer func() {
 		buffered.Reset(nil)
-		bodyReaders.Put(buffered)
+		pool.Put(buffered)
 	}()
 	coding := resp.Header.Get("Content-Encoding")
 	if _, err := buffered.Peek(1); err != nil {

@@ -4,5 +4,5 @@ package exchange
 
 import "os"
 
-// nativeReadSmallFile reads a whole request file.
-func nativeReadSmallFile(path string) ([]byte, error) { return os.ReadFile(path) }
+// nativeReadSmallFile reads a whole request file (buf is a hint only).
+func nativeReadSmallFile(path string, buf []byte) ([]byte, error) { return os.ReadFile(path) }

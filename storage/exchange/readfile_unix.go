@@ -13,14 +13,18 @@ import (
 // it to the network poller, which a regular file refuses, then sets it back
 // and asks for its size. A native collection is a folder of small files,
 // one per request, and on a virtual machine a system call can cost several
-// microseconds: those calls were most of what reading one cost.
-func nativeReadSmallFile(path string) ([]byte, error) {
+// microseconds: those calls were most of what reading one cost. The file
+// is read into buf, grown as needed.
+func nativeReadSmallFile(path string, buf []byte) ([]byte, error) {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer syscall.Close(fd)
-	buf := make([]byte, 0, 2048)
+	buf = buf[:0]
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 2048)
+	}
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)] // room to read into

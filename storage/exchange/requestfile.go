@@ -90,19 +90,29 @@ func ReadRequestFile(path string) (storage.Request, error) {
 // FillRequestSecrets); any reference that is not a KNOCK_SECRET_ name is
 // an error.
 func UnmarshalRequest(data []byte) (storage.Request, error) {
+	var f requestFile
+	if err := unmarshalRequestFile(data, &f); err != nil {
+		return storage.Request{}, err
+	}
+	return f.Request, nil
+}
+
+// unmarshalRequestFile is UnmarshalRequest into f, which the caller may
+// keep without copying the request out of it.
+func unmarshalRequestFile(data []byte, f *requestFile) error {
 	data, err := nativeDecodeText(data)
 	if err != nil {
-		return storage.Request{}, err
+		return err
 	}
 	// A well-formed file is decoded once; anything else goes the long
 	// way below, which words the error.
-	var f requestFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if dec.Decode(&f) == nil && f.Format == RequestFormat && nativeOnlySpace(data[dec.InputOffset():]) {
+	if dec.Decode(f) == nil && f.Format == RequestFormat && nativeOnlySpace(data[dec.InputOffset():]) {
 		return finishRequestFile(f)
 	}
-	return unmarshalRequestChecked(data)
+	*f = requestFile{}
+	return unmarshalRequestChecked(data, f)
 }
 
 // nativeOnlySpace reports whether b is JSON white space only.
@@ -118,41 +128,37 @@ func nativeOnlySpace(b []byte) bool {
 // unmarshalRequestChecked parses a request file step by step, so that
 // an error says what is wrong: not JSON, not a request file, a field it
 // does not know.
-func unmarshalRequestChecked(data []byte) (storage.Request, error) {
+func unmarshalRequestChecked(data []byte, f *requestFile) error {
 	var probe struct {
 		Format string `json:"format"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return storage.Request{}, JSONError(data, err)
+		return JSONError(data, err)
 	}
 	switch {
 	case probe.Format == "":
-		return storage.Request{}, errors.New(`not a Knock request file: no "format" field`)
+		return errors.New(`not a Knock request file: no "format" field`)
 	case probe.Format == CollectionFormat:
-		return storage.Request{}, fmt.Errorf("this is a collection file (%q), not a request file", probe.Format)
+		return fmt.Errorf("this is a collection file (%q), not a request file", probe.Format)
 	case probe.Format != RequestFormat:
-		return storage.Request{}, fmt.Errorf("unsupported format %q (this Knock reads %q)", probe.Format, RequestFormat)
+		return fmt.Errorf("unsupported format %q (this Knock reads %q)", probe.Format, RequestFormat)
 	}
-	var f requestFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return storage.Request{}, JSONError(data, err)
+	if err := dec.Decode(f); err != nil {
+		return JSONError(data, err)
 	}
 	return finishRequestFile(f)
 }
 
 // finishRequestFile applies the defaults to a decoded request file and
 // checks its secret references.
-func finishRequestFile(f requestFile) (storage.Request, error) {
+func finishRequestFile(f *requestFile) error {
 	if f.Method == "" {
 		f.Method = "GET"
 	}
 	f.ID = ""
-	if err := nativeCheckRequestRefs(&f.Request); err != nil {
-		return storage.Request{}, err
-	}
-	return f.Request, nil
+	return nativeCheckRequestRefs(&f.Request)
 }
 
 // nativeCheckRequestRefs checks every secret reference of r by name.

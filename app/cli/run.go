@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -80,6 +81,14 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	reporters, err := parseReporters(f.reporters)
 	if err != nil {
 		return fail(stderr, "%v", err)
+	}
+	if f.concurrency <= 1 && os.Getenv("GOMAXPROCS") == "" {
+		// One request at a time: the work is a chain of hand-offs between
+		// goroutines (the runner, net/http's read and write loops), and
+		// with a second P each hand-off can wake another thread. On one
+		// P they stay on one. (Restored on return, for callers in the
+		// same process: the tests.)
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	}
 	target, err := loadTarget(positional[0], f)
 	if err != nil {

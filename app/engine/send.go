@@ -366,6 +366,10 @@ const (
 
 // readBody decodes the body into the sink or a spool, under the cap.
 func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error {
+	if n := resp.ContentLength; n >= 0 && n <= smallBodyBuffer && opt.Progress == nil &&
+		len(resp.Header["Content-Encoding"]) == 0 && (opt.Sink != nil || n <= e.spoolThreshold()) {
+		return e.readSmallBody(resp, out, opt)
+	}
 	// The readers and writers of one body, allocated together.
 	st := &bodyState{wire: countingReader{r: resp.Body}}
 	wire := &st.wire
@@ -410,10 +414,7 @@ func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error
 	if opt.Sink != nil {
 		dst = opt.Sink
 	} else {
-		threshold := e.SpoolThreshold
-		if threshold <= 0 {
-			threshold = DefaultSpoolThreshold
-		}
+		threshold := e.spoolThreshold()
 		st.spool = spool{body: &st.body, threshold: threshold, dir: e.TempDir}
 		if n := resp.ContentLength; n > 0 && n <= threshold && n <= 1<<20 {
 			st.spool.buf.Grow(int(n)) // one allocation of the right size
@@ -463,6 +464,55 @@ type bodyState struct {
 	capped cappedWriter
 	spool  spool
 	body   Body
+}
+
+// spoolThreshold is the largest body kept in memory.
+func (e *Engine) spoolThreshold() int64 {
+	if e.SpoolThreshold <= 0 {
+		return DefaultSpoolThreshold
+	}
+	return e.SpoolThreshold
+}
+
+// readSmallBody reads a body that is not encoded and whose length is known
+// and small (most API responses) into one buffer of that size, or writes it
+// to the sink at once, without the buffered reader, decoders and counting
+// writers a large or encoded body goes through. It reads on to the end of
+// the body, as net/http needs to reuse the connection.
+func (e *Engine) readSmallBody(resp *http.Response, out *Response, opt Options) error {
+	n := resp.ContentLength
+	if resp.Request != nil && resp.Request.Method == http.MethodHead {
+		n = 0 // the length of the body a GET would have had
+	}
+	// One byte more than the length, to read the end of the body into.
+	buf := make([]byte, 0, n+1)
+	var err error
+	for err == nil {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // more than announced
+		}
+		var m int
+		m, err = resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	read := len(buf)
+	if err == nil && opt.Sink != nil && read > 0 {
+		_, err = opt.Sink.Write(buf)
+	}
+	out.WireSize, out.BodySize = int64(read), int64(read)
+	if err != nil {
+		if resp.Request.Context().Err() != nil {
+			return err // cancelled or timed out: classify words it
+		}
+		return &Error{Kind: KindBody, Msg: fmt.Sprintf("reading the response body failed after %s: %v", humanBytes(int64(read)), err), Err: err}
+	}
+	if opt.Sink == nil {
+		out.Body = &Body{mem: buf, size: int64(read)}
+	}
+	return nil
 }
 
 type progressWriter struct {

@@ -32,11 +32,10 @@ type resolved struct {
 	url      *url.URL
 }
 
-// resolve expands every template of r. It reports all unresolved variables
-// at once.
-func resolve(r *storage.Request, vars Variables) (*resolved, error) {
+// resolve expands every template of r into out. It reports all
+// unresolved variables at once.
+func resolve(r *storage.Request, vars Variables, out *resolved) error {
 	res := newResolver(vars)
-	out := &resolved{}
 	// In this order, which is the order unresolved variables are listed in.
 	out.Method = strings.TrimSpace(res.expand("method", r.Method))
 	rawURL := res.expand("URL", r.URL)
@@ -56,34 +55,34 @@ func resolve(r *storage.Request, vars Variables) (*resolved, error) {
 		s.ProxyAuth = &pa
 	}
 	if err := res.err(); err != nil {
-		return nil, err
+		return err
 	}
 	if out.Method == "" {
 		out.Method = http.MethodGet
 	}
 	if !httpguts.ValidHeaderFieldName(out.Method) { // a method is an RFC 9110 §9.1 token
-		return nil, fmt.Errorf("bad method %q: a method is a token of letters, digits and !#$%%&'*+-.^_`|~", out.Method)
+		return fmt.Errorf("bad method %q: a method is a token of letters, digits and !#$%%&'*+-.^_`|~", out.Method)
 	}
 	u, err := ParseURL(rawURL)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := appendQuery(u, params); err != nil {
-		return nil, err
+		return err
 	}
 	for _, h := range out.Headers {
 		if !h.Enabled {
 			continue
 		}
 		if !httpguts.ValidHeaderFieldName(h.Key) {
-			return nil, fmt.Errorf("bad header name %q: header names are tokens, without spaces or ':'", h.Key)
+			return fmt.Errorf("bad header name %q: header names are tokens, without spaces or ':'", h.Key)
 		}
 		if !httpguts.ValidHeaderFieldValue(h.Value) {
-			return nil, fmt.Errorf("bad value for header %q: it contains a line break or a control character", h.Key)
+			return fmt.Errorf("bad value for header %q: it contains a line break or a control character", h.Key)
 		}
 	}
 	out.url = u
-	return out, nil
+	return nil
 }
 
 func expandRows(res *resolver, what string, rows []storage.KeyValue) []storage.KeyValue {

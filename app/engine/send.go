@@ -103,12 +103,21 @@ func (e *Engine) Send(parent context.Context, r storage.Request, opt Options) (*
 		ctx, stop = context.WithTimeoutCause(parent, timeout, errTotalTimeout)
 		defer stop()
 	}
-	var host hostOfError // set once the URL is resolved
-	resp, err := e.send(ctx, r, opt, &host)
+	st := new(sendState)
+	resp, err := e.send(ctx, r, opt, st)
 	if err != nil {
-		return nil, classify(err, host.get(), timeout, ctx)
+		return nil, classify(err, st.host.get(), timeout, ctx)
 	}
 	return resp, nil
+}
+
+// sendState is what a send needs until it returns, in one allocation.
+// The Response keeps it while it lives: its exchanges are the recorder's.
+type sendState struct {
+	res   resolved
+	rec   recorder
+	host  hostOfError // set once the URL is resolved
+	first phaseClock  // the clock of the first round trip
 }
 
 // hostOfError is the host an error message names: the one of the hop
@@ -131,9 +140,10 @@ func (h *hostOfError) get() string {
 }
 
 // send does the work of Send under ctx, which carries the total timeout.
-func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, host *hostOfError) (*Response, error) {
+func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, st *sendState) (*Response, error) {
 	started := time.Now()
-	res, err := resolve(&r, opt.Vars)
+	res, host := &st.res, &st.host
+	err := resolve(&r, opt.Vars, res)
 	if err != nil {
 		var ue *URLError
 		var ve *UnresolvedError
@@ -165,11 +175,12 @@ func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, host 
 	res.url.User = nil
 
 	host.set(res.url.Host)
-	rec := &recorder{engine: e, settings: &res.Settings, clientCerts: opt.ClientCerts, host: host, connectionBound: isConnectionBound(res.Auth.Type)}
+	rec := &st.rec
+	*rec = recorder{engine: e, settings: &res.Settings, clientCerts: opt.ClientCerts, host: host, connectionBound: isConnectionBound(res.Auth.Type)}
 	rec.log, rec.clocks = rec.logBuf[:0], rec.clockBuf[:0]
 	// The first round trip's hooks go in the request as it is built;
 	// redirected hops are built on ctx, each traced by the recorder.
-	req, err := newHTTPRequest(rec.firstTrace(ctx), res, body)
+	req, err := newHTTPRequest(rec.firstTrace(ctx, &st.first), res, body)
 	if err != nil {
 		return nil, err
 	}
@@ -635,9 +646,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 // firstTrace returns ctx with the hooks of a clock kept for the first
 // round trip, so that the request can be built with them instead of being
 // copied to add them.
-func (r *recorder) firstTrace(ctx context.Context) context.Context {
-	r.first = &phaseClock{}
-	return r.first.withTrace(ctx)
+func (r *recorder) firstTrace(ctx context.Context, c *phaseClock) context.Context {
+	r.first = c
+	return c.withTrace(ctx)
 }
 
 // takeFirst returns the clock of firstTrace, started now, when req is

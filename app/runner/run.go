@@ -103,7 +103,7 @@ func Run(ctx context.Context, plan Plan, opt Options) *Summary {
 	if len(opt.Data) > 0 {
 		iterations = len(opt.Data)
 	}
-	var jobs []job
+	jobs := make([]job, 0, iterations*len(plan.Items))
 	for it := 0; it < iterations; it++ {
 		var row map[string]string
 		if len(opt.Data) > 0 {

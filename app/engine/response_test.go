@@ -7,7 +7,10 @@ package engine
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -298,3 +301,37 @@ func TestResponseProgressReportsBytes(t *testing.T) {
 		t.Errorf("gzip progress ended at %d of %d, want %d of -1", last, total, len(body))
 	}
 }
+
+// A small body with a Content-Length and no coding (read straight into a
+// buffer of its size): kept in memory or written to the sink whole, sized
+// on the wire and decoded alike, the connection kept alive after it, and
+// a sink that takes less than it is given reported.
+func TestResponseSmallBodyOfKnownLength(t *testing.T) {
+	body := strings.Repeat("k", 3000)
+	srv := newRecServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		io.WriteString(w, body)
+	})
+	e := newTestEngine(t)
+	resp := mustSend(t, e, get(srv.URL), Options{})
+	got, cut, err := resp.Body.Bytes(1 << 20)
+	if err != nil || cut || string(got) != body || resp.BodySize != int64(len(body)) || resp.WireSize != int64(len(body)) {
+		t.Fatalf("body %d bytes (cut %v, err %v), BodySize %d, WireSize %d; want the %d bytes", len(got), cut, err, resp.BodySize, resp.WireSize, len(body))
+	}
+	var sink bytes.Buffer
+	resp = mustSend(t, e, get(srv.URL), Options{Sink: &sink})
+	if sink.String() != body || resp.Body != nil || resp.BodySize != int64(len(body)) {
+		t.Errorf("sink got %d bytes, Body %v, BodySize %d; want the body in the sink only", sink.Len(), resp.Body, resp.BodySize)
+	}
+	if !resp.Timings.Reused {
+		t.Error("the second request did not reuse the connection: the first body was not read to its end")
+	}
+	if _, err := e.Send(context.Background(), get(srv.URL), Options{Sink: shortWriter{}}); err == nil || !strings.Contains(err.Error(), io.ErrShortWrite.Error()) {
+		t.Errorf("a sink that writes less: error %v, want %q", err, io.ErrShortWrite)
+	}
+}
+
+// shortWriter accepts one byte less than it is given.
+type shortWriter struct{}
+
+func (shortWriter) Write(p []byte) (int, error) { return max(len(p)-1, 0), nil }

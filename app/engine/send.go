@@ -511,7 +511,10 @@ func (e *Engine) readSmallBody(resp *http.Response, out *Response, opt Options) 
 	}
 	read := len(buf)
 	if err == nil && opt.Sink != nil && read > 0 {
-		_, err = opt.Sink.Write(buf)
+		var w int
+		if w, err = opt.Sink.Write(buf); err == nil && w < read {
+			err = io.ErrShortWrite // as io.Copy has it
+		}
 	}
 	out.WireSize, out.BodySize = int64(read), int64(read)
 	if err != nil {

@@ -25,7 +25,13 @@ func main() {
 	cli.Version = version
 	engine.UserAgent = "Knock/" + version
 	if cli.IsCommand(os.Args[1:]) {
-		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+		// Fyne's GLFW driver and its systray lock the main goroutine to
+		// the main thread in init functions, as the window needs. A
+		// command has no window, so it runs on a goroutine of its own:
+		// on the locked one, each of its waits (every request of a run)
+		// would hand the thread over with a futex wake-up.
+		go func() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) }()
+		select {}
 	}
 	runWindow()
 }

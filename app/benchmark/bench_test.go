@@ -318,7 +318,16 @@ func (c clientRuns) runs() map[string]any {
 // runClients runs each client once to warm up (when it asks), then its runs,
 // interleaved round by round, checking each run on the server and in the
 // client's own summary. It stops at the first failure.
+//
+// The in-process server runs on one P meanwhile (restored after). Every
+// client sends its requests one at a time, so a second P serves nothing;
+// it only costs a thread wake-up or two per request in the Go scheduler. A profile of the server under the bare loop with two
+// Ps: a third of its CPU in context switches, a quarter in futex calls, a
+// sixth in sysmon, 5% in the handlers; with one P it used half the CPU,
+// CPU that every client, whatever its language, competes for on a
+// two-core machine. It applies to all the clients alike.
 func runClients(t *testing.T, b *bench, reqs []Req, clients []client) (map[string]clientRuns, error) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	out := map[string]clientRuns{}
 	home := t.TempDir()
 	runOnce := func(c client) (Proc, error) {

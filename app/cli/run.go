@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -80,6 +82,14 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
+	if f.concurrency <= 1 && os.Getenv("GOMAXPROCS") == "" {
+		// One request at a time: the work is a chain of hand-offs between
+		// goroutines (the runner, net/http's read and write loops), and
+		// with a second P each hand-off can wake another thread. On one
+		// P they stay on one. (Restored on return, for callers in the
+		// same process: the tests.)
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	}
 	target, err := loadTarget(positional[0], f)
 	if err != nil {
 		return fail(stderr, "%v", err)
@@ -133,7 +143,13 @@ func parseReporters(list string) (map[string]bool, error) {
 
 func writeReports(s *runner.Summary, reporters map[string]bool, dir string, stdout io.Writer) error {
 	if reporters["cli"] {
-		runner.WriteText(stdout, s)
+		// Buffered: a line per request and one per assertion would
+		// otherwise be a write each.
+		w := bufio.NewWriterSize(stdout, 64<<10)
+		runner.WriteText(w, s)
+		if err := w.Flush(); err != nil {
+			return err
+		}
 	}
 	write := func(name string, fn func(io.Writer, *runner.Summary) error) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

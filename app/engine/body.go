@@ -113,10 +113,6 @@ type spool struct {
 	buf       bytes.Buffer
 }
 
-func newSpool(threshold int64, dir string) *spool {
-	return &spool{body: &Body{}, threshold: threshold, dir: dir}
-}
-
 func (s *spool) Write(p []byte) (int, error) {
 	if s.file == nil && int64(s.buf.Len()+len(p)) <= s.threshold {
 		s.body.size += int64(len(p))
@@ -182,6 +178,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // applied first (RFC 9110 §8.4). Unknown codings are reported and the body
 // is kept as received.
 func decoder(r io.Reader, contentEncoding string) (io.Reader, []io.Closer, string, error) {
+	if contentEncoding == "" {
+		return r, nil, "", nil
+	}
 	var codings []string
 	for _, c := range strings.Split(contentEncoding, ",") {
 		if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {

@@ -21,25 +21,30 @@ import (
 	"github.com/knockhttp/knock/storage"
 )
 
-// resolved is a request with every variable expanded, ready to become an
-// *http.Request.
+// resolved is what a send needs of a request, with every variable
+// expanded, ready to become an *http.Request.
 type resolved struct {
-	storage.Request
-	url *url.URL
+	Method   string
+	Headers  []storage.KeyValue
+	Body     storage.Body
+	Auth     storage.AuthSpec
+	Settings storage.Settings
+	url      *url.URL
 }
 
-// resolve expands every template of r. It reports all unresolved variables
-// at once.
-func resolve(r storage.Request, vars Variables) (*resolved, error) {
+// resolve expands every template of r into out. It reports all
+// unresolved variables at once.
+func resolve(r *storage.Request, vars Variables, out *resolved) error {
 	res := newResolver(vars)
-	out := r
+	// In this order, which is the order unresolved variables are listed in.
 	out.Method = strings.TrimSpace(res.expand("method", r.Method))
-	out.URL = res.expand("URL", r.URL)
-	out.Params = expandRows(res, "query parameter", r.Params)
+	rawURL := res.expand("URL", r.URL)
+	params := expandRows(res, "query parameter", r.Params)
 	out.Headers = expandRows(res, "header", r.Headers)
 	out.Body = expandBody(res, r.Body)
 	out.Auth = expandAuth(res, r.Auth)
-	s := r.Settings
+	s := &out.Settings
+	*s = r.Settings
 	s.CAFile = res.expand("CA file", s.CAFile)
 	s.ClientCert = res.expand("client certificate", s.ClientCert)
 	s.ClientKey = res.expand("client key", s.ClientKey)
@@ -49,49 +54,63 @@ func resolve(r storage.Request, vars Variables) (*resolved, error) {
 		pa := expandAuth(res, *s.ProxyAuth)
 		s.ProxyAuth = &pa
 	}
-	out.Settings = s
 	if err := res.err(); err != nil {
-		return nil, err
+		return err
 	}
 	if out.Method == "" {
 		out.Method = http.MethodGet
 	}
 	if !httpguts.ValidHeaderFieldName(out.Method) { // a method is an RFC 9110 §9.1 token
-		return nil, fmt.Errorf("bad method %q: a method is a token of letters, digits and !#$%%&'*+-.^_`|~", out.Method)
+		return fmt.Errorf("bad method %q: a method is a token of letters, digits and !#$%%&'*+-.^_`|~", out.Method)
 	}
-	u, err := ParseURL(out.URL)
+	u, err := ParseURL(rawURL)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := appendQuery(u, out.Params); err != nil {
-		return nil, err
+	if err := appendQuery(u, params); err != nil {
+		return err
 	}
 	for _, h := range out.Headers {
 		if !h.Enabled {
 			continue
 		}
 		if !httpguts.ValidHeaderFieldName(h.Key) {
-			return nil, fmt.Errorf("bad header name %q: header names are tokens, without spaces or ':'", h.Key)
+			return fmt.Errorf("bad header name %q: header names are tokens, without spaces or ':'", h.Key)
 		}
 		if !httpguts.ValidHeaderFieldValue(h.Value) {
-			return nil, fmt.Errorf("bad value for header %q: it contains a line break or a control character", h.Key)
+			return fmt.Errorf("bad value for header %q: it contains a line break or a control character", h.Key)
 		}
 	}
-	return &resolved{Request: out, url: u}, nil
+	out.url = u
+	return nil
 }
 
 func expandRows(res *resolver, what string, rows []storage.KeyValue) []storage.KeyValue {
-	out := make([]storage.KeyValue, 0, len(rows))
-	for _, kv := range rows {
-		if kv.Enabled {
-			where := fmt.Sprintf("%s %q", what, kv.Key)
-			kv.Key = res.expand(where, kv.Key)
-			kv.Value = res.expand(where, kv.Value)
+	var out []storage.KeyValue
+	for i, kv := range rows {
+		if !kv.Enabled || !hasTemplate(kv.Key) && !hasTemplate(kv.Value) {
+			if out != nil {
+				out = append(out, kv)
+			}
+			continue
 		}
+		if out == nil {
+			out = make([]storage.KeyValue, i, len(rows))
+			copy(out, rows[:i])
+		}
+		where := fmt.Sprintf("%s %q", what, kv.Key)
+		kv.Key = res.expand(where, kv.Key)
+		kv.Value = res.expand(where, kv.Value)
 		out = append(out, kv)
+	}
+	if out == nil {
+		return rows
 	}
 	return out
 }
+
+// hasTemplate reports whether s may hold a {{variable}}.
+func hasTemplate(s string) bool { return strings.Contains(s, "{{") }
 
 func expandBody(res *resolver, b storage.Body) storage.Body {
 	switch b.Mode {
@@ -124,8 +143,17 @@ func expandBody(res *resolver, b storage.Body) storage.Body {
 	return b
 }
 
+// expandAuth returns a with its parameters' templates expanded, in a new
+// map when there is any.
 func expandAuth(res *resolver, a storage.AuthSpec) storage.AuthSpec {
-	if len(a.Params) == 0 {
+	templated := false
+	for _, v := range a.Params {
+		if hasTemplate(v) {
+			templated = true
+			break
+		}
+	}
+	if !templated {
 		return a
 	}
 	p := make(map[string]string, len(a.Params))
@@ -402,14 +430,17 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 // newHTTPRequest builds the first request of a send.
 func newHTTPRequest(ctx context.Context, r *resolved, body *requestBody) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, r.Method, r.url.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
-	}
-	// Keep the URL exactly as parsed: String() may re-encode a path the
-	// user wrote on purpose.
-	req.URL = r.url
-	req.Host = ""
+	// The URL exactly as parsed: String() may re-encode a path the user
+	// wrote on purpose, and parsing it again is wasted work. Host stays
+	// empty, so that the URL's host is sent. (resolve checked the method.)
+	req := (&http.Request{
+		Method:     r.Method,
+		URL:        r.url,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     make(http.Header, len(r.Headers)+4),
+	}).WithContext(ctx)
 	for _, h := range r.Headers {
 		if !h.Enabled {
 			continue
@@ -422,17 +453,43 @@ func newHTTPRequest(ctx context.Context, r *resolved, body *requestBody) (*http.
 	}
 	if body != nil {
 		attachBody(req, body)
-		if req.Header.Get("Content-Type") == "" && body.contentType != "" {
-			req.Header.Set("Content-Type", body.contentType)
+		if headerUnset(req.Header, "Content-Type") && body.contentType != "" {
+			req.Header["Content-Type"] = []string{body.contentType}
 		}
 	}
-	if req.Header.Get("User-Agent") == "" {
-		req.Header.Set("User-Agent", UserAgent)
+	// The defaults, unless the request set its own (Add canonicalised the
+	// keys above), in one backing array; each slice is capped so that an
+	// Add to one of them cannot write into the next.
+	defaults := [...]struct{ key, value string }{
+		{"User-Agent", UserAgent},
+		{"Accept", "*/*"},
+		// The codings the engine can decode (see body.go).
+		{"Accept-Encoding", "gzip, deflate, br"},
 	}
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "*/*")
+	var missing [len(defaults)]bool
+	n := 0
+	for i, d := range defaults {
+		if headerUnset(req.Header, d.key) {
+			missing[i] = true
+			n++
+		}
+	}
+	if n > 0 {
+		values := make([]string, 0, n)
+		for i, d := range defaults {
+			if missing[i] {
+				values = append(values, d.value)
+				req.Header[d.key] = values[len(values)-1 : len(values) : len(values)]
+			}
+		}
 	}
 	return req, nil
+}
+
+// headerUnset is h.Get(key) == "" for a canonical key.
+func headerUnset(h http.Header, key string) bool {
+	v := h[key]
+	return len(v) == 0 || v[0] == ""
 }
 
 // attachBody sets the body and GetBody, so that auth retries and 307/308

@@ -13,7 +13,7 @@ import (
 // user's behalf, such as an OAuth 2 token request. It applies no auth
 // scheme and records nothing.
 func (e *Engine) HTTPClient(s storage.Settings, clientCerts []authlib.ClientCert) *http.Client {
-	return &http.Client{Transport: &settingsTransport{rec: recorder{engine: e, settings: s, clientCerts: clientCerts}}}
+	return &http.Client{Transport: &settingsTransport{rec: recorder{engine: e, settings: &s, clientCerts: clientCerts}}}
 }
 
 // settingsTransport picks the pooled transport for each request's host.

@@ -147,8 +147,10 @@ func (e *Engine) follow(ctx context.Context, jar http.CookieJar, req *http.Reque
 	if maxHops <= 0 {
 		maxHops = DefaultMaxRedirects
 	}
-	chain := []string{req.URL.String()}
-	original := req.Header.Clone()
+	// The chain and the headers every hop starts from are only needed
+	// once a redirect is followed; most sends have none.
+	var chain []string
+	var original http.Header
 	stripped := false
 	for {
 		// Each hop is one RoundTrip: http.Client would refuse a response
@@ -158,8 +160,13 @@ func (e *Engine) follow(ctx context.Context, jar http.CookieJar, req *http.Reque
 			rt = scheme.Wrap(rec)
 		}
 		if jar != nil && !stripped {
-			for _, c := range jar.Cookies(req.URL) {
-				req.AddCookie(c)
+			if cookies := jar.Cookies(req.URL); len(cookies) > 0 {
+				if original == nil {
+					original = req.Header.Clone()
+				}
+				for _, c := range cookies {
+					req.AddCookie(c)
+				}
 			}
 		}
 		rec.setHop(req.URL)
@@ -178,6 +185,14 @@ func (e *Engine) follow(ctx context.Context, jar http.CookieJar, req *http.Reque
 		loc := resp.Header.Get("Location")
 		if loc == "" {
 			return resp, req, nil
+		}
+		if chain == nil {
+			// The first hop: its headers are still the request's own
+			// (neither the scheme nor the transport changes them).
+			chain = []string{req.URL.String()}
+			if original == nil {
+				original = req.Header.Clone()
+			}
 		}
 		next, err := req.URL.Parse(loc)
 		if err == nil && next.Scheme != "http" && next.Scheme != "https" {

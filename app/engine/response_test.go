@@ -7,7 +7,10 @@ package engine
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
+	"github.com/mccutchen/go-httpbin/v2/httpbin/digest"
 
 	"github.com/knockhttp/knock/storage"
 )
@@ -231,6 +235,40 @@ func TestResponseTimingsTLS(t *testing.T) {
 	}
 }
 
+// An auth challenge answered on the same connection: each exchange has
+// its own phases, the first with the lookup, connect and handshake, the
+// retry on the kept-alive connection without them, and the response's
+// timings are the retry's.
+func TestResponseTimingsPerExchangeOfAnAuthRetry(t *testing.T) {
+	ca := newTestCA(t, "Knock Retry Timing CA")
+	cert, _ := ca.issue(t, leafSpec{CN: "localhost", DNSNames: []string{"localhost"}})
+	srv := newTLSServer(t, cert, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !digest.Check(r, "user", "pass") {
+			w.Header().Set("WWW-Authenticate", digest.Challenge("timing", digest.MD5))
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	url := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	req := storage.Request{URL: url, Settings: storage.Settings{CAFile: ca.pemPath},
+		Auth: storage.AuthSpec{Type: "digest", Params: map[string]string{"username": "user", "password": "pass"}}}
+	resp := mustSend(t, newTestEngine(t), req, Options{})
+	if resp.Status != http.StatusOK || len(resp.Exchanges) != 2 {
+		t.Fatalf("status %d, %d exchanges; want 200 after a challenge", resp.Status, len(resp.Exchanges))
+	}
+	first, retry := resp.Exchanges[0], resp.Exchanges[1]
+	if first.Status != http.StatusUnauthorized || first.Timings.Reused || first.Timings.DNS <= 0 || first.Timings.Connect <= 0 || first.Timings.TLS <= 0 || first.Timings.TTFB <= 0 {
+		t.Errorf("challenge exchange %d %+v: want a new connection with lookup, connect, TLS and TTFB phases", first.Status, first.Timings)
+	}
+	if retry.Status != http.StatusOK || !retry.Timings.Reused || retry.Timings.DNS != 0 || retry.Timings.Connect != 0 || retry.Timings.TLS != 0 || retry.Timings.TTFB <= 0 {
+		t.Errorf("retry exchange %d %+v: want the kept-alive connection, with a TTFB only", retry.Status, retry.Timings)
+	}
+	if tm := resp.Timings; !tm.Reused || tm.TLS != 0 || tm.TTFB != retry.Timings.TTFB {
+		t.Errorf("response timings %+v: want the retry's %+v", tm, retry.Timings)
+	}
+}
+
 func TestResponseProgressReportsBytes(t *testing.T) {
 	body := strings.Repeat("p", 100_000)
 	srv := newRecServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -263,3 +301,37 @@ func TestResponseProgressReportsBytes(t *testing.T) {
 		t.Errorf("gzip progress ended at %d of %d, want %d of -1", last, total, len(body))
 	}
 }
+
+// A small body with a Content-Length and no coding (read straight into a
+// buffer of its size): kept in memory or written to the sink whole, sized
+// on the wire and decoded alike, the connection kept alive after it, and
+// a sink that takes less than it is given reported.
+func TestResponseSmallBodyOfKnownLength(t *testing.T) {
+	body := strings.Repeat("k", 3000)
+	srv := newRecServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		io.WriteString(w, body)
+	})
+	e := newTestEngine(t)
+	resp := mustSend(t, e, get(srv.URL), Options{})
+	got, cut, err := resp.Body.Bytes(1 << 20)
+	if err != nil || cut || string(got) != body || resp.BodySize != int64(len(body)) || resp.WireSize != int64(len(body)) {
+		t.Fatalf("body %d bytes (cut %v, err %v), BodySize %d, WireSize %d; want the %d bytes", len(got), cut, err, resp.BodySize, resp.WireSize, len(body))
+	}
+	var sink bytes.Buffer
+	resp = mustSend(t, e, get(srv.URL), Options{Sink: &sink})
+	if sink.String() != body || resp.Body != nil || resp.BodySize != int64(len(body)) {
+		t.Errorf("sink got %d bytes, Body %v, BodySize %d; want the body in the sink only", sink.Len(), resp.Body, resp.BodySize)
+	}
+	if !resp.Timings.Reused {
+		t.Error("the second request did not reuse the connection: the first body was not read to its end")
+	}
+	if _, err := e.Send(context.Background(), get(srv.URL), Options{Sink: shortWriter{}}); err == nil || !strings.Contains(err.Error(), io.ErrShortWrite.Error()) {
+		t.Errorf("a sink that writes less: error %v, want %q", err, io.ErrShortWrite)
+	}
+}
+
+// shortWriter accepts one byte less than it is given.
+type shortWriter struct{}
+
+func (shortWriter) Write(p []byte) (int, error) { return max(len(p)-1, 0), nil }

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/publicsuffix"
@@ -43,7 +44,7 @@ type Engine struct {
 	transports transports
 	mu         sync.Mutex
 	jars       map[string]http.CookieJar
-	schemes    map[string]authlib.Scheme
+	schemes    map[schemeKey]authlib.Scheme
 }
 
 // New returns an Engine with default settings.
@@ -93,22 +94,30 @@ func (e *Engine) Send(parent context.Context, r storage.Request, opt Options) (*
 	if timeout <= 0 {
 		timeout = opt.Timeout
 	}
-	ctx, cancel := context.WithCancelCause(parent)
-	defer cancel(nil)
+	// Nothing the send starts outlives it (the body is read, or closed,
+	// before it returns), so the parent context serves as it is unless
+	// there is a total timeout.
+	ctx := parent
 	if timeout > 0 {
 		var stop context.CancelFunc
-		ctx, stop = context.WithTimeoutCause(ctx, timeout, errTotalTimeout)
+		ctx, stop = context.WithTimeoutCause(parent, timeout, errTotalTimeout)
 		defer stop()
 	}
-	var host hostOfError
-	if u, perr := url.Parse(r.URL); perr == nil {
-		host.set(u.Host)
-	}
-	resp, err := e.send(ctx, r, opt, &host)
+	st := new(sendState)
+	resp, err := e.send(ctx, r, opt, st)
 	if err != nil {
-		return nil, classify(err, host.get(), timeout, ctx)
+		return nil, classify(err, st.host.get(), timeout, ctx)
 	}
 	return resp, nil
+}
+
+// sendState is what a send needs until it returns, in one allocation.
+// The Response keeps it while it lives: its exchanges are the recorder's.
+type sendState struct {
+	res   resolved
+	rec   recorder
+	host  hostOfError // set once the URL is resolved
+	first phaseClock  // the clock of the first round trip
 }
 
 // hostOfError is the host an error message names: the one of the hop
@@ -131,9 +140,10 @@ func (h *hostOfError) get() string {
 }
 
 // send does the work of Send under ctx, which carries the total timeout.
-func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, host *hostOfError) (*Response, error) {
+func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, st *sendState) (*Response, error) {
 	started := time.Now()
-	res, err := resolve(r, opt.Vars)
+	res, host := &st.res, &st.host
+	err := resolve(&r, opt.Vars, res)
 	if err != nil {
 		var ue *URLError
 		var ve *UnresolvedError
@@ -146,12 +156,6 @@ func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, host 
 	if err != nil {
 		return nil, &Error{Kind: KindRequest, Msg: err.Error(), Err: err}
 	}
-	trace := opt.Trace
-	if trace == nil {
-		trace = &authlib.Trace{}
-	}
-	ctx = authlib.WithTrace(ctx, trace)
-
 	scheme, err := e.scheme(res, opt)
 	if err != nil {
 		return nil, &Error{Kind: KindAuth, Msg: err.Error(), Err: err}
@@ -159,16 +163,27 @@ func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, host 
 	if opt.scheme != nil {
 		scheme = opt.scheme
 	}
+	// The auth steps are recorded by the scheme and by proxy auth; with
+	// neither, and no trace of the caller's, there is nothing to record.
+	trace := opt.Trace
+	if trace == nil && (scheme != nil || res.Settings.ProxyAuth != nil) {
+		trace = &authlib.Trace{}
+	}
+	if trace != nil {
+		ctx = authlib.WithTrace(ctx, trace)
+	}
 	res.url.User = nil
 
-	req, err := newHTTPRequest(ctx, res, body)
+	host.set(res.url.Host)
+	rec := &st.rec
+	*rec = recorder{engine: e, settings: &res.Settings, clientCerts: opt.ClientCerts, host: host, connectionBound: isConnectionBound(res.Auth.Type)}
+	rec.log, rec.clocks = rec.logBuf[:0], rec.clockBuf[:0]
+	// The first round trip's hooks go in the request as it is built;
+	// redirected hops are built on ctx, each traced by the recorder.
+	req, err := newHTTPRequest(rec.firstTrace(ctx, &st.first), res, body)
 	if err != nil {
 		return nil, err
 	}
-	setAcceptEncoding(req)
-
-	host.set(res.url.Host)
-	rec := &recorder{engine: e, settings: res.Settings, clientCerts: opt.ClientCerts, host: host, connectionBound: isConnectionBound(res.Auth.Type)}
 	out := &Response{Started: started}
 	resp, final, err := e.follow(ctx, e.jar(opt.CollectionID), req, scheme, rec, res.Settings, out)
 	if err != nil {
@@ -180,7 +195,7 @@ func (e *Engine) send(ctx context.Context, r storage.Request, opt Options, host 
 	out.Proto = resp.Proto
 	// The URL and method of our request, not of the one on the wire: an
 	// auth scheme may have added a secret query parameter there.
-	out.URL = final.URL.Redacted()
+	out.URL = rec.hopText(final.URL)
 	out.Method = final.Method
 	out.Header = resp.Header
 	out.Cookies = resp.Cookies()
@@ -218,6 +233,7 @@ func (e *Engine) scheme(res *resolved, opt Options) (authlib.Scheme, error) {
 		pw, _ := res.url.User.Password()
 		return authlib.NewBasic(res.url.User.Username(), pw)
 	}
+	key := schemeKey{request: opt.SchemeKey}
 	if a.IsNone() {
 		if !opt.Netrc || res.Settings.NoNetrc {
 			return nil, nil
@@ -225,9 +241,13 @@ func (e *Engine) scheme(res *resolved, opt Options) (authlib.Scheme, error) {
 		if _, ok := authlib.Lookup("netrc"); !ok {
 			return nil, nil
 		}
-		a = storage.AuthSpec{Type: "netrc", Params: map[string]string{"implicit": "true"}}
+		// The implicit netrc scheme keeps no state of a request's (only
+		// the parsed file), so every request shares one.
+		a = implicitNetrc
+		key = schemeKey{spec: implicitNetrcKey}
+	} else {
+		key.spec = fingerprint(a)
 	}
-	key := opt.SchemeKey + "\x00" + fingerprint(a)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if s, ok := e.schemes[key]; ok {
@@ -238,11 +258,22 @@ func (e *Engine) scheme(res *resolved, opt Options) (authlib.Scheme, error) {
 		return nil, err
 	}
 	if e.schemes == nil {
-		e.schemes = map[string]authlib.Scheme{}
+		e.schemes = map[schemeKey]authlib.Scheme{}
 	}
 	e.schemes[key] = s
 	return s, nil
 }
+
+// schemeKey identifies the scheme state kept between sends: the
+// request's SchemeKey and the fingerprint of its auth spec.
+type schemeKey struct{ request, spec string }
+
+// implicitNetrc is the auth applied when a request has none and netrc is
+// allowed.
+var (
+	implicitNetrc    = storage.AuthSpec{Type: "netrc", Params: map[string]string{"implicit": "true"}}
+	implicitNetrcKey = fingerprint(implicitNetrc)
+)
 
 // isConnectionBound reports whether an auth type authenticates the TCP
 // connection rather than each request (MS-NLMP; RFC 4559 §6).
@@ -265,9 +296,13 @@ func fingerprint(a storage.AuthSpec) string {
 	h := sha256.New()
 	h.Write([]byte(a.Type))
 	for _, k := range keys {
-		fmt.Fprintf(h, "\x00%s\x00%s", k, a.Params[k])
+		h.Write([]byte{0})
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+		h.Write([]byte(a.Params[k]))
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
 }
 
 // jar returns the cookie jar of a collection, with public-suffix rules.
@@ -277,12 +312,35 @@ func (e *Engine) jar(collection string) http.CookieJar {
 	if j, ok := e.jars[collection]; ok {
 		return j
 	}
-	j, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+	cj, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+	j := &trackedJar{jar: cj}
 	if e.jars == nil {
 		e.jars = map[string]http.CookieJar{}
 	}
 	e.jars[collection] = j
 	return j
+}
+
+// trackedJar is a cookie jar that knows whether anything was ever put in
+// it: most collections never get a cookie, and looking one up for every
+// request costs a host canonicalisation and a lock.
+type trackedJar struct {
+	jar  *cookiejar.Jar
+	used atomic.Bool
+}
+
+func (j *trackedJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	if len(cookies) > 0 {
+		j.used.Store(true)
+	}
+	j.jar.SetCookies(u, cookies)
+}
+
+func (j *trackedJar) Cookies(u *url.URL) []*http.Cookie {
+	if !j.used.Load() {
+		return nil
+	}
+	return j.jar.Cookies(u)
 }
 
 // CookieJar returns the jar of a collection, for the window's cookie view
@@ -302,29 +360,43 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// setAcceptEncoding asks for the codings the engine can decode, unless the
-// request chose its own.
-func setAcceptEncoding(req *http.Request) {
-	if req.Header.Get("Accept-Encoding") == "" {
-		req.Header.Set("Accept-Encoding", "gzip, deflate, br")
-	}
-}
+// bodyReaders and smallBodyReaders pool the read buffers of response
+// bodies: a large one for a large body or one of unknown length, a small
+// one for a body that fits in it. Most responses are small, and a large
+// buffer dropped from the pool at a garbage collection is 256 KiB to
+// allocate and zero again.
+var (
+	bodyReaders      = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, largeBodyBuffer) }}
+	smallBodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, smallBodyBuffer) }}
+)
 
-// bodyReaders pools the read buffers of response bodies.
-var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 256<<10) }}
+const (
+	largeBodyBuffer = 256 << 10
+	smallBodyBuffer = 16 << 10
+)
 
 // readBody decodes the body into the sink or a spool, under the cap.
 func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error {
-	wire := &countingReader{r: resp.Body}
+	if n := resp.ContentLength; n >= 0 && n <= smallBodyBuffer && opt.Progress == nil &&
+		len(resp.Header["Content-Encoding"]) == 0 && (opt.Sink != nil || n <= e.spoolThreshold()) {
+		return e.readSmallBody(resp, out, opt)
+	}
+	// The readers and writers of one body, allocated together.
+	st := &bodyState{wire: countingReader{r: resp.Body}}
+	wire := &st.wire
 	// A large buffer means fewer read calls on a large body; they are
 	// what a download costs, more than the copying. The buffers are
 	// pooled: allocating and zeroing one per response dominated the cost
 	// of small requests.
-	buffered := bodyReaders.Get().(*bufio.Reader)
+	pool := &bodyReaders
+	if n := resp.ContentLength; n >= 0 && n <= smallBodyBuffer {
+		pool = &smallBodyReaders
+	}
+	buffered := pool.Get().(*bufio.Reader)
 	buffered.Reset(wire)
 	defer func() {
 		buffered.Reset(nil)
-		bodyReaders.Put(buffered)
+		pool.Put(buffered)
 	}()
 	coding := resp.Header.Get("Content-Encoding")
 	if _, err := buffered.Peek(1); err != nil {
@@ -353,11 +425,12 @@ func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error
 	if opt.Sink != nil {
 		dst = opt.Sink
 	} else {
-		threshold := e.SpoolThreshold
-		if threshold <= 0 {
-			threshold = DefaultSpoolThreshold
+		threshold := e.spoolThreshold()
+		st.spool = spool{body: &st.body, threshold: threshold, dir: e.TempDir}
+		if n := resp.ContentLength; n > 0 && n <= threshold && n <= 1<<20 {
+			st.spool.buf.Grow(int(n)) // one allocation of the right size
 		}
-		sp = newSpool(threshold, e.TempDir)
+		sp = &st.spool
 		dst = sp
 	}
 	limit := int64(0)
@@ -367,7 +440,8 @@ func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error
 			limit = DefaultMaxDecoded
 		}
 	}
-	cw := &cappedWriter{w: dst, limit: limit}
+	st.capped = cappedWriter{w: dst, limit: limit}
+	cw := &st.capped
 	var w io.Writer = cw
 	if opt.Progress != nil {
 		total := resp.ContentLength
@@ -391,6 +465,66 @@ func (e *Engine) readBody(resp *http.Response, out *Response, opt Options) error
 			return err
 		}
 		return &Error{Kind: KindBody, Msg: fmt.Sprintf("reading the response body failed after %s: %v", humanBytes(cw.n), err), Err: err}
+	}
+	return nil
+}
+
+// bodyState is what readBody needs for one body.
+type bodyState struct {
+	wire   countingReader
+	capped cappedWriter
+	spool  spool
+	body   Body
+}
+
+// spoolThreshold is the largest body kept in memory.
+func (e *Engine) spoolThreshold() int64 {
+	if e.SpoolThreshold <= 0 {
+		return DefaultSpoolThreshold
+	}
+	return e.SpoolThreshold
+}
+
+// readSmallBody reads a body that is not encoded and whose length is known
+// and small (most API responses) into one buffer of that size, or writes it
+// to the sink at once, without the buffered reader, decoders and counting
+// writers a large or encoded body goes through. It reads on to the end of
+// the body, as net/http needs to reuse the connection.
+func (e *Engine) readSmallBody(resp *http.Response, out *Response, opt Options) error {
+	n := resp.ContentLength
+	if resp.Request != nil && resp.Request.Method == http.MethodHead {
+		n = 0 // the length of the body a GET would have had
+	}
+	// One byte more than the length, to read the end of the body into.
+	buf := make([]byte, 0, n+1)
+	var err error
+	for err == nil {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // more than announced
+		}
+		var m int
+		m, err = resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	read := len(buf)
+	if err == nil && opt.Sink != nil && read > 0 {
+		var w int
+		if w, err = opt.Sink.Write(buf); err == nil && w < read {
+			err = io.ErrShortWrite // as io.Copy has it
+		}
+	}
+	out.WireSize, out.BodySize = int64(read), int64(read)
+	if err != nil {
+		if resp.Request.Context().Err() != nil {
+			return err // cancelled or timed out: classify words it
+		}
+		return &Error{Kind: KindBody, Msg: fmt.Sprintf("reading the response body failed after %s: %v", humanBytes(int64(read)), err), Err: err}
+	}
+	if opt.Sink == nil {
+		out.Body = &Body{mem: buf, size: int64(read)}
 	}
 	return nil
 }
@@ -426,45 +560,65 @@ func headerSize(resp *http.Response) int64 {
 // timeline shows auth challenges and retries as well as redirects.
 type recorder struct {
 	engine      *Engine
-	settings    storage.Settings
+	settings    *storage.Settings
 	clientCerts []authlib.ClientCert
 	host        *hostOfError
 	// connectionBound is set for NTLM and Negotiate, which authenticate a
 	// TCP connection and so need HTTP/1.1.
 	connectionBound bool
 
+	// last is the transport of the last round trip and the host it was
+	// chosen for: a send's hops and retries mostly go to one host.
+	lastHost string
+	last     pooledTransport
+
 	mu     sync.Mutex
-	hop    string // the URL of the current hop as the engine built it
+	first  *phaseClock // the clock of the first round trip, until it starts
+	hop    *url.URL    // the URL of the current hop as the engine built it
+	hopRed string      // hop.Redacted(), once computed
 	log    []Exchange
 	clocks []*phaseClock
+	// Most sends have one or two round trips (a challenge and its
+	// answer): their records fit here without another allocation.
+	logBuf   [2]Exchange
+	clockBuf [2]*phaseClock
 }
 
 // setHop names the URL that the exchanges of the next hop are shown with.
 func (r *recorder) setHop(u *url.URL) {
 	r.mu.Lock()
-	r.hop = u.Redacted()
+	r.hop, r.hopRed = u, ""
 	r.mu.Unlock()
 	if r.host != nil {
 		r.host.set(u.Host)
 	}
 }
 
+// hopText is u.Redacted(), computed once when u is the current hop.
+func (r *recorder) hopText(u *url.URL) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if u != r.hop {
+		return u.Redacted()
+	}
+	if r.hopRed == "" {
+		r.hopRed = u.Redacted()
+	}
+	return r.hopRed
+}
+
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	cfg, err := r.config(req.URL.Hostname())
+	tr, err := r.transport(req.URL.Hostname())
 	if err != nil {
 		return nil, err
 	}
-	tr, err := r.engine.transports.get(cfg)
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			return nil, e
-		}
-		return nil, &Error{Kind: KindRequest, Msg: err.Error(), Err: err}
+	clock := r.takeFirst(req)
+	if clock == nil {
+		clock = newPhaseClock()
+		req = req.WithContext(clock.withTrace(req.Context()))
 	}
-	clock := newPhaseClock()
-	resp, err := tr.rt.RoundTrip(req.WithContext(clock.withTrace(req.Context())))
-	ex := Exchange{Method: req.Method, URL: req.URL.Redacted()}
+	resp, err := tr.rt.RoundTrip(req)
+	ex := Exchange{Method: req.Method}
 	if resp != nil {
 		ex.Status = resp.StatusCode
 		switch resp.StatusCode {
@@ -476,15 +630,75 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ex.Timings = clock.timings(time.Now())
 	r.mu.Lock()
-	if r.hop != "" {
+	if r.hop != nil {
 		// Not the URL on the wire: an auth scheme may have put a secret
 		// in its query (an API key, a presigned signature).
-		ex.URL = r.hop
+		if r.hopRed == "" {
+			r.hopRed = r.hop.Redacted()
+		}
+		ex.URL = r.hopRed
+	} else {
+		ex.URL = req.URL.Redacted()
 	}
 	r.log = append(r.log, ex)
 	r.clocks = append(r.clocks, clock)
 	r.mu.Unlock()
 	return resp, err
+}
+
+// firstTrace returns ctx with the hooks of a clock kept for the first
+// round trip, so that the request can be built with them instead of being
+// copied to add them.
+func (r *recorder) firstTrace(ctx context.Context, c *phaseClock) context.Context {
+	r.first = c
+	return c.withTrace(ctx)
+}
+
+// takeFirst returns the clock of firstTrace, started now, when req is
+// traced by it and it has not been used yet; otherwise nil. A retry of
+// the same request (an auth challenge answered) gets a clock of its own,
+// whose hooks then run before the used one's, which only records phases
+// it has not seen.
+func (r *recorder) takeFirst(req *http.Request) *phaseClock {
+	r.mu.Lock()
+	c := r.first
+	if c == nil || req.Context().Value(clockKey{}) != c {
+		r.mu.Unlock()
+		return nil
+	}
+	r.first = nil
+	r.mu.Unlock()
+	c.mu.Lock()
+	c.start = time.Now()
+	c.mu.Unlock()
+	return c
+}
+
+// transport returns the pooled transport for a request to host.
+func (r *recorder) transport(host string) (pooledTransport, error) {
+	r.mu.Lock()
+	if r.last.rt != nil && r.lastHost == host {
+		tr := r.last
+		r.mu.Unlock()
+		return tr, nil
+	}
+	r.mu.Unlock()
+	cfg, err := r.config(host)
+	if err != nil {
+		return pooledTransport{}, err
+	}
+	tr, err := r.engine.transports.get(cfg)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return pooledTransport{}, e
+		}
+		return pooledTransport{}, &Error{Kind: KindRequest, Msg: err.Error(), Err: err}
+	}
+	r.mu.Lock()
+	r.last, r.lastHost = tr, host
+	r.mu.Unlock()
+	return tr, nil
 }
 
 func (r *recorder) config(host string) (transportConfig, error) {
@@ -497,8 +711,10 @@ func (r *recorder) config(host string) (transportConfig, error) {
 	}
 	if s.ClientCert != "" {
 		c.clientCert = &authlib.ClientCert{CertFile: s.ClientCert, KeyFile: s.ClientKey, Password: s.ClientCertPassword}
-	} else if cc, ok := authlib.SelectClientCert(r.clientCerts, host); ok {
-		c.clientCert = &cc
+	} else if len(r.clientCerts) > 0 {
+		if cc, ok := authlib.SelectClientCert(r.clientCerts, host); ok {
+			c.clientCert = &cc
+		}
 	}
 	if pa := s.ProxyAuth; pa != nil && !pa.IsNone() && pa.Type != storage.AuthInherit {
 		// Basic is sent up front through the proxy URL's userinfo, which
@@ -518,10 +734,12 @@ func (r *recorder) config(host string) (transportConfig, error) {
 	return c, nil
 }
 
+// exchanges returns the round trips recorded. It is called once the send
+// is over, when nothing appends any more, so the log is handed over.
 func (r *recorder) exchanges() []Exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]Exchange(nil), r.log...)
+	return r.log[:len(r.log):len(r.log)]
 }
 
 func (r *recorder) lastClock() *phaseClock {

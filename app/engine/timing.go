@@ -22,7 +22,14 @@ type Timings struct {
 }
 
 // phaseClock records the httptrace callbacks of one round trip. The
-// callbacks may run on other goroutines (DNS, dialing), hence the mutex.
+// callbacks may run on other goroutines (DNS, dialing, the transport's
+// read loop), hence the mutex.
+//
+// The request's own trace has only the hooks every round trip needs (the
+// connection, the TLS handshake, the first byte). The DNS and connect
+// hooks are added by the transport's dialer, for the dials that happen
+// (see dialTrace): net/http builds a second, internal trace for every
+// request whose trace has them, which a kept-alive connection never uses.
 type phaseClock struct {
 	mu                  sync.Mutex
 	start               time.Time
@@ -31,24 +38,27 @@ type phaseClock struct {
 	tlsStart, tlsDone   time.Time
 	firstByte           time.Time
 	reused              bool
+
+	trace httptrace.ClientTrace
 }
 
 func newPhaseClock() *phaseClock { return &phaseClock{start: time.Now()} }
 
 func (c *phaseClock) mark(t *time.Time) {
+	now := time.Now()
 	c.mu.Lock()
 	if t.IsZero() {
-		*t = time.Now()
+		*t = now
 	}
 	c.mu.Unlock()
 }
 
+// clockKey carries the phaseClock of a round trip to the dialer.
+type clockKey struct{}
+
+// withTrace returns ctx with the clock's hooks, for one round trip.
 func (c *phaseClock) withTrace(ctx context.Context) context.Context {
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		DNSStart:          func(httptrace.DNSStartInfo) { c.mark(&c.dnsStart) },
-		DNSDone:           func(httptrace.DNSDoneInfo) { c.mark(&c.dnsDone) },
-		ConnectStart:      func(string, string) { c.mark(&c.connStart) },
-		ConnectDone:       func(string, string, error) { c.mark(&c.connDone) },
+	c.trace = httptrace.ClientTrace{
 		TLSHandshakeStart: func() { c.mark(&c.tlsStart) },
 		TLSHandshakeDone:  func(tls.ConnectionState, error) { c.mark(&c.tlsDone) },
 		GotConn: func(info httptrace.GotConnInfo) {
@@ -57,6 +67,22 @@ func (c *phaseClock) withTrace(ctx context.Context) context.Context {
 			c.mu.Unlock()
 		},
 		GotFirstResponseByte: func() { c.mark(&c.firstByte) },
+	}
+	return httptrace.WithClientTrace(context.WithValue(ctx, clockKey{}, c), &c.trace)
+}
+
+// dialTrace adds the DNS and connect hooks of the round trip whose
+// context ctx is, if any, for a dial made for it.
+func dialTrace(ctx context.Context) context.Context {
+	c, ok := ctx.Value(clockKey{}).(*phaseClock)
+	if !ok {
+		return ctx
+	}
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		DNSStart:     func(httptrace.DNSStartInfo) { c.mark(&c.dnsStart) },
+		DNSDone:      func(httptrace.DNSDoneInfo) { c.mark(&c.dnsDone) },
+		ConnectStart: func(string, string) { c.mark(&c.connStart) },
+		ConnectDone:  func(string, string, error) { c.mark(&c.connDone) },
 	})
 }
 

@@ -77,13 +77,23 @@ type pooledTransport struct {
 type transports struct {
 	mu sync.Mutex
 	m  map[transportKey]pooledTransport
+	// def is the transport of the default configuration, which most
+	// requests use, found without hashing a key.
+	def pooledTransport
 }
 
 func (t *transports) get(c transportConfig) (pooledTransport, error) {
-	k := c.key()
+	isDefault := c == transportConfig{}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if isDefault && t.def.rt != nil {
+		return t.def, nil
+	}
+	k := c.key()
 	if p, ok := t.m[k]; ok {
+		if isDefault {
+			t.def = p
+		}
 		return p, nil
 	}
 	tr, err := newTransport(c)
@@ -100,6 +110,9 @@ func (t *transports) get(c transportConfig) (pooledTransport, error) {
 		t.m = map[transportKey]pooledTransport{}
 	}
 	t.m[k] = p
+	if isDefault {
+		t.def = p
+	}
 	return p, nil
 }
 
@@ -163,7 +176,7 @@ func newTransport(c transportConfig) (*http.Transport, error) {
 	return &http.Transport{
 		Proxy: proxy,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := dialer.DialContext(ctx, network, addr)
+			conn, err := dialer.DialContext(dialTrace(ctx), network, addr)
 			if err != nil && isTimeout(err) && ctx.Err() == nil {
 				return nil, &connectTimeoutError{addr: addr, after: timeout, err: err}
 			}

@@ -32,7 +32,7 @@ type inherited struct {
 // PlanFromTree flattens a collection's tree, in order, applying
 // inheritance in memory (the importers' Result and native folders).
 func PlanFromTree(c *storage.Collection, items []storage.TreeItem) Plan {
-	p := Plan{}
+	p := Plan{Items: make([]Item, 0, countRequests(items))}
 	base := inherited{variables: map[string]string{}}
 	if c != nil {
 		p.Name = c.Name
@@ -43,6 +43,22 @@ func PlanFromTree(c *storage.Collection, items []storage.TreeItem) Plan {
 	}
 	walkTree(&p, items, "", base)
 	return p
+}
+
+// countRequests counts the requests of a tree, so that the plan is
+// allocated once: growing it by appending copied each request several
+// times over, and a plan of 1,000 requests is half a megabyte.
+func countRequests(items []storage.TreeItem) int {
+	n := 0
+	for _, it := range items {
+		switch {
+		case it.Folder != nil:
+			n += countRequests(it.Children)
+		case it.Request != nil:
+			n++
+		}
+	}
+	return n
 }
 
 func walkTree(p *Plan, items []storage.TreeItem, prefix string, in inherited) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/knockhttp/knock/app/engine"
+	"github.com/knockhttp/knock/authlib"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -91,11 +92,18 @@ func Run(ctx context.Context, plan Plan, opt Options) *Summary {
 	if opt.Engine == nil {
 		opt.Engine = engine.New()
 	}
+	if opt.Netrc {
+		// The netrc file is looked for once, when the run starts: without
+		// one, the requests of the run do not each look for it again.
+		if n, path, err := authlib.LoadNetrc(); n == nil && path == "" && err == nil {
+			opt.Netrc = false
+		}
+	}
 	iterations := max(opt.Iterations, 1)
 	if len(opt.Data) > 0 {
 		iterations = len(opt.Data)
 	}
-	var jobs []job
+	jobs := make([]job, 0, iterations*len(plan.Items))
 	for it := 0; it < iterations; it++ {
 		var row map[string]string
 		if len(opt.Data) > 0 {
@@ -126,27 +134,42 @@ func Run(ctx context.Context, plan Plan, opt Options) *Summary {
 			opt.Progress(done, len(jobs), failed)
 		}
 	}
-	workers := max(opt.Concurrency, 1)
-	queue := make(chan job)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range queue {
-				finish(runOne(ctx, plan, j, opt), j.index)
+	skip := func(j job) {
+		s.Results[j.index] = Result{Iteration: j.iteration, Item: j.item.Path, Method: j.item.Request.Method, URL: j.item.Request.URL, Skipped: true}
+	}
+	if workers := max(opt.Concurrency, 1); workers == 1 {
+		// In order, on this goroutine: handing each request to a worker
+		// would cost a goroutine switch, often a thread wake-up, per
+		// request.
+		for _, j := range jobs {
+			if ctx.Err() != nil {
+				skip(j)
+				continue
 			}
-		}()
-	}
-	for _, j := range jobs {
-		if ctx.Err() != nil {
-			s.Results[j.index] = Result{Iteration: j.iteration, Item: j.item.Path, Method: j.item.Request.Method, URL: j.item.Request.URL, Skipped: true}
-			continue
+			finish(runOne(ctx, plan, j, opt), j.index)
 		}
-		queue <- j
+	} else {
+		queue := make(chan job)
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range queue {
+					finish(runOne(ctx, plan, j, opt), j.index)
+				}
+			}()
+		}
+		for _, j := range jobs {
+			if ctx.Err() != nil {
+				skip(j)
+				continue
+			}
+			queue <- j
+		}
+		close(queue)
+		wg.Wait()
 	}
-	close(queue)
-	wg.Wait()
 	s.Duration = time.Since(s.Started)
 	s.tally()
 	return s

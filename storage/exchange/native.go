@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -384,25 +385,34 @@ func nativeReadItems(dir, rel, display string, listed []nativeItem, depth int, r
 	return out, nil
 }
 
+// nativeFileBufs holds the buffers request files are read into.
+var nativeFileBufs = sync.Pool{New: func() any { return new([]byte) }}
+
 func nativeReadRequestFile(dir, rel string, st *nativeReadState) (*storage.Request, error) {
 	st.files++
 	if st.files > nativeMaxFiles {
 		return nil, fmt.Errorf("more than %d request files", nativeMaxFiles)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	// The text is only decoded (decoding copies every string out of it),
+	// so one buffer serves file after file.
+	bp := nativeFileBufs.Get().(*[]byte)
+	defer nativeFileBufs.Put(bp)
+	data, err := nativeReadSmallFile(filepath.Join(dir, filepath.FromSlash(rel)), *bp)
 	if err != nil {
 		return nil, err
 	}
-	r, err := UnmarshalRequest(data)
-	if err != nil {
+	*bp = data[:0]
+	f := new(requestFile)
+	if err := unmarshalRequestFile(data, f); err != nil {
 		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
+	r := &f.Request
 	if r.Name == "" {
 		r.Name = strings.TrimSuffix(path.Base(rel), RequestFileSuffix)
 	}
-	st.trace(&r, rel)
+	st.trace(r, rel)
 	st.sum(rel, data)
-	return &r, nil
+	return r, nil
 }
 
 // ExportNativeFolder writes a collection as a folder of native files:

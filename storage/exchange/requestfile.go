@@ -90,44 +90,102 @@ func ReadRequestFile(path string) (storage.Request, error) {
 // FillRequestSecrets); any reference that is not a KNOCK_SECRET_ name is
 // an error.
 func UnmarshalRequest(data []byte) (storage.Request, error) {
-	data, err := nativeDecodeText(data)
-	if err != nil {
-		return storage.Request{}, err
-	}
-	var probe struct {
-		Format string `json:"format"`
-	}
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return storage.Request{}, JSONError(data, err)
-	}
-	switch {
-	case probe.Format == "":
-		return storage.Request{}, errors.New(`not a Knock request file: no "format" field`)
-	case probe.Format == CollectionFormat:
-		return storage.Request{}, fmt.Errorf("this is a collection file (%q), not a request file", probe.Format)
-	case probe.Format != RequestFormat:
-		return storage.Request{}, fmt.Errorf("unsupported format %q (this Knock reads %q)", probe.Format, RequestFormat)
-	}
 	var f requestFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return storage.Request{}, JSONError(data, err)
-	}
-	if f.Method == "" {
-		f.Method = "GET"
-	}
-	f.ID = ""
-	if err := nativeCheckRequestRefs(&f.Request); err != nil {
+	if err := unmarshalRequestFile(data, &f); err != nil {
 		return storage.Request{}, err
 	}
 	return f.Request, nil
 }
 
+// unmarshalRequestFile is UnmarshalRequest into f, which the caller may
+// keep without copying the request out of it.
+func unmarshalRequestFile(data []byte, f *requestFile) error {
+	data, err := nativeDecodeText(data)
+	if err != nil {
+		return err
+	}
+	// A well-formed file is decoded once; anything else goes the long
+	// way below, which words the error.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if dec.Decode(f) == nil && f.Format == RequestFormat && nativeOnlySpace(data[dec.InputOffset():]) {
+		return finishRequestFile(f)
+	}
+	*f = requestFile{}
+	return unmarshalRequestChecked(data, f)
+}
+
+// nativeOnlySpace reports whether b is JSON white space only.
+func nativeOnlySpace(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// unmarshalRequestChecked parses a request file step by step, so that
+// an error says what is wrong: not JSON, not a request file, a field it
+// does not know.
+func unmarshalRequestChecked(data []byte, f *requestFile) error {
+	var probe struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return JSONError(data, err)
+	}
+	switch {
+	case probe.Format == "":
+		return errors.New(`not a Knock request file: no "format" field`)
+	case probe.Format == CollectionFormat:
+		return fmt.Errorf("this is a collection file (%q), not a request file", probe.Format)
+	case probe.Format != RequestFormat:
+		return fmt.Errorf("unsupported format %q (this Knock reads %q)", probe.Format, RequestFormat)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(f); err != nil {
+		return JSONError(data, err)
+	}
+	return finishRequestFile(f)
+}
+
+// finishRequestFile applies the defaults to a decoded request file and
+// checks its secret references.
+func finishRequestFile(f *requestFile) error {
+	if f.Method == "" {
+		f.Method = "GET"
+	}
+	f.ID = ""
+	return nativeCheckRequestRefs(&f.Request)
+}
+
 // nativeCheckRequestRefs checks every secret reference of r by name.
 func nativeCheckRequestRefs(r *storage.Request) error {
+	if !nativeHasCheckedRefs(r) {
+		return nil // nothing that nativeNeedSet.request would look at
+	}
 	probe := nativeClone(r)
 	return (&nativeNeedSet{}).request(probe, "request")
+}
+
+// nativeHasCheckedRefs reports whether r holds a reference that
+// nativeNeedSet.request checks: in its auth, its headers, its client
+// certificate password, its proxy password or its proxy auth.
+func nativeHasCheckedRefs(r *storage.Request) bool {
+	if len(r.Auth.SecretRefs) > 0 || r.Settings.ClientCertPasswordRef != "" || r.Settings.ProxyPasswordRef != "" {
+		return true
+	}
+	if pa := r.Settings.ProxyAuth; pa != nil && len(pa.SecretRefs) > 0 {
+		return true
+	}
+	for _, h := range r.Headers {
+		if h.SecretRef != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // JSONError words a JSON decoding error with its line and column.

@@ -51,13 +51,3 @@ func applyTheme(a fyne.App, ws *workspace.Workspace) {
 func setTheme(a fyne.App, variant string, fontSize float32) {
 	a.Settings().SetTheme(&knockTheme{variant: variant, fontSize: fontSize})
 }
-
-// warmBoldFont loads the bold face (tab titles, buttons, method badges) on
-// a goroutine while the UI goroutine builds the window, which measures
-// regular text first. Fyne loads a face, with its system fallback, the
-// first time a style is measured, and keeps it: on two cores the bold
-// face is then ready when the first frame needs it. Call it after the
-// theme is set, which drops the faces loaded before.
-func warmBoldFont() {
-	go fyne.MeasureText("Knock", theme.TextSize(), fyne.TextStyle{Bold: true})
-}

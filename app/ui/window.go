@@ -60,7 +60,6 @@ func Create(a fyne.App, w fyne.Window, d Deps) *Window {
 		return k
 	}
 	applyTheme(a, d.Workspace)
-	warmBoldFont()
 	k.vars = newVariables(d.Workspace)
 	k.sync = newFolderSync(k)
 	k.tabs = newRequestTabs(k)

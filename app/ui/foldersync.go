@@ -176,6 +176,27 @@ func (f *folderSync) takeTheirs(tab *requestTab) {
 	}()
 }
 
+// dropConflict settles the conflict of a tab closed without saving its
+// edits: the version on disk goes into the store.
+func (f *folderSync) dropConflict(requestID string) {
+	ws := f.k.ws
+	go func() {
+		var err error
+		if s := ws.Syncer(); s != nil {
+			err = s.ResolveTakeDisk(requestID)
+		}
+		uithread.Do(func() {
+			if err != nil {
+				f.showError(fmt.Errorf("take the version on disk: %w", err))
+				return
+			}
+			if !f.k.closing.Load() {
+				f.k.sidebar.Reload()
+			}
+		})
+	}()
+}
+
 // showError keeps a sync failure (a malformed file after a merge, a
 // directory that cannot be written) in the toolbar until it is fixed.
 func (f *folderSync) showError(err error) {

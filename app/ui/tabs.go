@@ -441,6 +441,9 @@ func (t *requestTabs) onCloseIntercept(item *container.TabItem) {
 }
 
 func (t *requestTabs) close(tab *requestTab) {
+	if tab.conflict.box.Visible() {
+		t.w.sync.dropConflict(tab.requestID) // the edits are gone: the disk's version wins
+	}
 	t.w.sync.setDirty(tab.requestID, false)
 	tab.cancelSend()
 	tab.editor.Close()

@@ -5,9 +5,11 @@ package ui
 // a tab with unsaved changes, and switching environments.
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/knockhttp/knock/app/foldersync"
 	"github.com/knockhttp/knock/app/ui/uithread"
 	"github.com/knockhttp/knock/app/workspace"
 	"github.com/knockhttp/knock/storage"
@@ -402,4 +405,67 @@ func TestTabsReorderFromTheKeyboardAndKeepTheOrder(t *testing.T) {
 		s, err := tw.ws.DB.Session()
 		return err == nil && s != nil && len(s.Tabs) == 2 && s.Tabs[0].ID == second.tabID && s.Tabs[1].ID == first.tabID
 	})
+}
+
+func TestClosingATabInConflictTakesTheDiskVersion(t *testing.T) {
+	syncDir := filepath.Join(t.TempDir(), "repo")
+	var reqID string
+	tw := newTestWindow(t, func(db *storage.DB) {
+		c := &storage.Collection{Name: "Synced"}
+		items := []storage.TreeItem{{Request: &storage.Request{Name: "Ping", Method: "GET", URL: "http://127.0.0.1:9/ping"}}}
+		if err := db.CreateCollectionTree(c, items); err != nil {
+			t.Fatal(err)
+		}
+		tree, err := db.Tree(c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqID = tree.Children[0].ID
+		s, err := foldersync.New(db, foldersync.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Link(c.ID, syncDir); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	})
+	tw.pump("folder sync started", func() bool { return tw.ws.Syncer() != nil })
+	tw.k.tabs.openSaved(reqID)
+	tw.pump("the saved request's tab", func() bool { return tw.k.tabs.byRequestID(reqID) != nil })
+	tab := tw.k.tabs.byRequestID(reqID)
+	tw.typeURL("http://127.0.0.1:9/mine")
+
+	file := filepath.Join(syncDir, "Ping.knock.json")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, bytes.Replace(data, []byte("/ping"), []byte("/theirs"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tw.pump("the conflict strip", func() bool { return tab.conflict.box.Visible() })
+	if r, _ := tw.ws.DB.Request(reqID); r == nil || r.URL != "http://127.0.0.1:9/ping" {
+		t.Fatalf("the store took the disk's version while the tab had edits: %+v", r)
+	}
+
+	// Close the tab and agree to lose the edits: the disk's version wins.
+	tw.k.tabs.closeActive()
+	var yes *widget.Button
+	walk(tw.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Yes" {
+			yes = b
+		}
+	})
+	if yes == nil {
+		t.Fatal("closing the tab did not ask about the unsaved changes")
+	}
+	test.Tap(yes)
+	tw.pump("the disk's version in the store", func() bool {
+		r, _ := tw.ws.DB.Request(reqID)
+		return r != nil && r.URL == "http://127.0.0.1:9/theirs"
+	})
+	if c := tw.ws.Syncer().Conflicts(""); len(c) != 0 {
+		t.Errorf("conflicts left open: %+v", c)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
+	"github.com/knockhttp/knock/app/ui/lazytabs"
 	"github.com/knockhttp/knock/storage"
 )
 
@@ -73,6 +74,7 @@ func New(db *storage.DB, win fyne.Window) *Sidebar {
 	s.histTab = container.NewTabItemWithIcon("History", theme.HistoryIcon(), s.history.content())
 	s.tabs = container.NewAppTabs(s.collTab, s.histTab)
 	s.tabs.OnSelected = s.onTabSelected
+	lazytabs.Defer(s.tabs) // the History pane is built when first shown
 	s.colls.reload()
 	return s
 }

@@ -214,7 +214,16 @@ func (f *OAuth1Flow) Run(ctx context.Context) (OAuth1Token, error) {
 		verifier = make(chan oauth1Callback, 1)
 		srv := &http.Server{Handler: oauth1CallbackHandler(temp.Token, verifier), ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
-		defer srv.Close()
+		// Shut down gracefully: the verifier can arrive, and the token
+		// exchange finish, before the callback page is written, and a
+		// hard Close would cut the browser's connection with no page.
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if srv.Shutdown(ctx) != nil {
+				_ = srv.Close()
+			}
+		}()
 	}
 	TraceFrom(ctx).Add("oauth1", "Resource owner authorization (RFC 5849 §2.2)", F("authorization URL", authURL))
 	open := f.OpenBrowser

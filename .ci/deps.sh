@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev)
-test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus-x11 libsecret-tools x11-utils python3 python3-requests python3-requests-oauthlib curl)
+test_pkgs=(git xvfb xdotool imagemagick gnome-keyring dbus-x11 libsecret-tools x11-utils python3 python3-requests python3-requests-oauthlib curl)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then

@@ -973,34 +973,47 @@ func postmanVariables(v any, path string) ([]storage.Variable, error) {
 	}
 	out := make([]storage.Variable, 0, len(list))
 	for i, e := range list {
-		ep := nativeIndex(path, i)
-		m, err := nativeObject(e, ep)
+		v, ok, err := postmanVariable(e, nativeIndex(path, i), true)
 		if err != nil {
 			return nil, err
 		}
-		key, err := nativeField(m, "key", ep)
-		if err != nil {
-			return nil, err
+		if ok {
+			out = append(out, v)
 		}
-		if key == "" {
-			if key, err = nativeField(m, "id", ep); err != nil {
-				return nil, err
-			}
-		}
-		if key == "" {
-			continue
-		}
-		enabled, err := postmanEnabled(m, ep)
-		if err != nil {
-			return nil, err
-		}
-		typ, err := nativeField(m, "type", ep)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, storage.Variable{Key: key, Value: nativeJSONText(m["value"]), Enabled: enabled, Secret: typ == "secret"})
 	}
 	return out, nil
+}
+
+// postmanVariable converts one variable row of a collection, a folder or
+// an environment (at JSON path ep). Collection variables may name
+// themselves by "id" instead of "key" (idFallback). A row without a name
+// is skipped: ok is false.
+func postmanVariable(e any, ep string, idFallback bool) (v storage.Variable, ok bool, err error) {
+	m, err := nativeObject(e, ep)
+	if err != nil {
+		return v, false, err
+	}
+	key, err := nativeField(m, "key", ep)
+	if err != nil {
+		return v, false, err
+	}
+	if key == "" && idFallback {
+		if key, err = nativeField(m, "id", ep); err != nil {
+			return v, false, err
+		}
+	}
+	if key == "" {
+		return v, false, nil
+	}
+	enabled, err := postmanEnabled(m, ep)
+	if err != nil {
+		return v, false, err
+	}
+	typ, err := nativeField(m, "type", ep)
+	if err != nil {
+		return v, false, err
+	}
+	return storage.Variable{Key: key, Value: nativeJSONText(m["value"]), Enabled: enabled, Secret: typ == "secret"}, true, nil
 }
 
 // scripts converts an event list (or one event object).
@@ -1244,27 +1257,13 @@ func postmanEnvironment(name string, v any, kind string) (*Result, error) {
 		path = ""
 	}
 	for i, e := range list {
-		ep := nativeIndex(path, i)
-		m, err := nativeObject(e, ep)
+		v, ok, err := postmanVariable(e, nativeIndex(path, i), false)
 		if err != nil {
 			return nil, err
 		}
-		key, err := nativeField(m, "key", ep)
-		if err != nil {
-			return nil, err
+		if ok {
+			env.Variables = append(env.Variables, v)
 		}
-		if key == "" {
-			continue
-		}
-		enabled, err := postmanEnabled(m, ep)
-		if err != nil {
-			return nil, err
-		}
-		typ, err := nativeField(m, "type", ep)
-		if err != nil {
-			return nil, err
-		}
-		env.Variables = append(env.Variables, storage.Variable{Key: key, Value: nativeJSONText(m["value"]), Enabled: enabled, Secret: typ == "secret"})
 	}
 	if kind == "globals" {
 		env.ID, env.Name = storage.GlobalsID, "Globals"

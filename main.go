@@ -16,12 +16,14 @@ import (
 	"github.com/knockhttp/knock/app/ui"
 	"github.com/knockhttp/knock/app/workspace"
 	"github.com/knockhttp/knock/assets"
+	"github.com/knockhttp/knock/internal/clocale"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0"
 
 func main() {
+	clocale.Restore()
 	cli.Version = version
 	engine.UserAgent = "Knock/" + version
 	if cli.IsCommand(os.Args[1:]) {

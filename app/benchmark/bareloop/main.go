@@ -5,10 +5,12 @@
 // 7616 section 3.4). It is a compiled program so that its process start is
 // counted as knock's is.
 //
-// The Digest client here is deliberately minimal (no nonce reuse, no
-// auth-int, no SHA-256, no stale handling): it is the least work a client
-// can do, which is what a floor is for. Knock's full implementation is
-// authlib/digest.go.
+// The Digest client here is deliberately minimal (no auth-int, no
+// SHA-256, no stale handling): it is the least work a client can do, which
+// is what a floor is for. Like knock run, it answers one challenge and
+// then reuses that nonce with a rising nonce count (RFC 7616 §3.4),
+// answering a new challenge if the server refuses it, so that both send
+// the same requests. Knock's full implementation is authlib/digest.go.
 //
 // Usage: bareloop PLAN.json, where the plan is {"user", "password",
 // "requests": [{"url", "auth": ""|"basic"|"digest"}]}. It prints "N
@@ -53,10 +55,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	client := &http.Client{Timeout: 30 * time.Second}
+	c := &bareClient{http: &http.Client{Timeout: 30 * time.Second}, user: p.User, pass: p.Password}
 	failed := 0
 	for _, r := range p.Requests {
-		status, err := send(client, r.URL, r.Auth, p.User, p.Password)
+		status, err := c.send(r.URL, r.Auth)
 		if err != nil || status != http.StatusOK {
 			failed++
 			fmt.Fprintf(os.Stderr, "%s: status %d, error %v\n", r.URL, status, err)
@@ -68,28 +70,39 @@ func main() {
 	}
 }
 
-func send(client *http.Client, url, auth, user, pass string) (int, error) {
+// bareClient sends the plan's requests, keeping the last Digest challenge.
+type bareClient struct {
+	http       *http.Client
+	user, pass string
+	challenge  map[string]string // the last Digest challenge's parameters
+	nc         int               // the last nonce count sent with it
+}
+
+func (c *bareClient) send(url, auth string) (int, error) {
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
 	}
-	if auth == "basic" {
-		req.SetBasicAuth(user, pass)
+	switch {
+	case auth == "basic":
+		req.SetBasicAuth(c.user, c.pass)
+	case auth == "digest" && c.challenge != nil:
+		c.nc++
+		req.Header.Set("Authorization", c.digestAnswer(req.URL.RequestURI()))
 	}
-	status, challenge, err := do(client, req)
+	status, challenge, err := do(c.http, req)
 	if err != nil || auth != "digest" || status != http.StatusUnauthorized {
 		return status, err
 	}
-	header, err := digestAnswer(challenge, user, pass, req.URL.RequestURI())
-	if err != nil {
+	if err := c.learn(challenge); err != nil {
 		return status, err
 	}
 	req, err = http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Authorization", header)
-	status, _, err = do(client, req)
+	req.Header.Set("Authorization", c.digestAnswer(req.URL.RequestURI()))
+	status, _, err = do(c.http, req)
 	return status, err
 }
 
@@ -106,36 +119,43 @@ func do(client *http.Client, req *http.Request) (int, string, error) {
 	return resp.StatusCode, resp.Header.Get("WWW-Authenticate"), nil
 }
 
-// digestAnswer computes the Authorization header for an MD5 qop=auth
-// challenge.
-func digestAnswer(challenge, user, pass, uri string) (string, error) {
+// learn keeps an MD5 qop=auth challenge for the requests that follow.
+func (c *bareClient) learn(challenge string) error {
 	rest, ok := strings.CutPrefix(challenge, "Digest ")
 	if !ok {
-		return "", fmt.Errorf("not a Digest challenge: %q", challenge)
+		return fmt.Errorf("not a Digest challenge: %q", challenge)
 	}
 	p, err := params(rest)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if a := p["algorithm"]; a != "" && !strings.EqualFold(a, "MD5") {
-		return "", fmt.Errorf("algorithm %q: only MD5", a)
+		return fmt.Errorf("algorithm %q: only MD5", a)
 	}
 	if !strings.Contains(p["qop"], "auth") {
-		return "", fmt.Errorf("qop %q: only auth", p["qop"])
+		return fmt.Errorf("qop %q: only auth", p["qop"])
 	}
+	c.challenge, c.nc = p, 1
+	return nil
+}
+
+// digestAnswer is the Authorization header for the kept challenge and
+// nonce count.
+func (c *bareClient) digestAnswer(uri string) string {
+	p := c.challenge
 	var b [8]byte
 	rand.Read(b[:])
 	cnonce := hex.EncodeToString(b[:])
-	const nc = "00000001"
-	ha1 := md5hex(user + ":" + p["realm"] + ":" + pass)
+	nc := fmt.Sprintf("%08x", c.nc)
+	ha1 := md5hex(c.user + ":" + p["realm"] + ":" + c.pass)
 	ha2 := md5hex("GET:" + uri)
 	response := md5hex(ha1 + ":" + p["nonce"] + ":" + nc + ":" + cnonce + ":auth:" + ha2)
 	h := fmt.Sprintf(`Digest username=%q, realm=%q, nonce=%q, uri=%q, algorithm=MD5, qop=auth, nc=%s, cnonce=%q, response=%q`,
-		user, p["realm"], p["nonce"], uri, nc, cnonce, response)
+		c.user, p["realm"], p["nonce"], uri, nc, cnonce, response)
 	if o, ok := p["opaque"]; ok {
 		h += fmt.Sprintf(", opaque=%q", o)
 	}
-	return h, nil
+	return h
 }
 
 func md5hex(s string) string {

@@ -50,13 +50,14 @@ func runWindow() {
 	})
 	a := fyneapp.NewWithID("io.github.knockhttp.knock")
 	a.SetIcon(assets.Icon)
-	w := a.NewWindow("Knock" + ui.DataDirHint())
 	ws, err := workspace.Open("")
 	if err == nil {
 		defer ws.Close()
 	} else {
 		fmt.Fprintln(os.Stderr, "knock: "+err.Error())
 	}
+	ui.Prepare(a, ws)
+	w := a.NewWindow("Knock" + ui.DataDirHint())
 	deps := ui.Deps{Workspace: ws, OpenErr: err}
 	if os.Getenv("KNOCK_LOG_STARTUP") == "1" {
 		deps.OnFirstFrame = func() {

@@ -221,8 +221,8 @@ func runOne(ctx context.Context, plan Plan, j job, opt Options) Result {
 		// No per-request key: requests of the run with the same resolved
 		// auth share its state, as one client session would. A Digest
 		// nonce is then answered once and reused with a rising nonce
-		// count (RFC 7616 §3.3, §3.4), and an OAuth 2 token is fetched
-		// once, instead of a challenge or a token request per request.
+		// count (RFC 7616 §3.3, §3.4) instead of a challenge per request.
+		// (OAuth 2 tokens were shared already, by authlib's token cache.)
 		SchemeKey: "",
 		Netrc:     opt.Netrc,
 		Timeout:   opt.Timeout,

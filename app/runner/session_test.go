@@ -123,3 +123,52 @@ func TestRunRecoversWhenTheServerRefusesTheCachedNonce(t *testing.T) {
 		t.Errorf("%d requests reused a nonce; want 2 (requests 2 and 3 try the cached one first)", mu.Load())
 	}
 }
+
+// TestRunFetchesOneOAuth2TokenForTheRun: five requests with the same
+// client-credentials grant cost one token request (authlib's token cache
+// serves the other four); each API request carries the token the server
+// issued.
+func TestRunFetchesOneOAuth2TokenForTheRun(t *testing.T) {
+	var tokens, authorized atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/token":
+			if u, p, ok := r.BasicAuth(); !ok || u != "knock" || p != "cs3cret" || r.FormValue("grant_type") != "client_credentials" {
+				http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
+				return
+			}
+			tokens.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"access_token":"tok-1","token_type":"Bearer","expires_in":3600}`))
+		default:
+			if r.Header.Get("Authorization") != "Bearer tok-1" {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			authorized.Add(1)
+			w.Write([]byte("ok"))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	var items []Item
+	for i := range 5 {
+		items = append(items, Item{Path: "r" + string(rune('0'+i)), Request: storage.Request{
+			Method: "GET", URL: srv.URL + "/api",
+			Auth: storage.AuthSpec{Type: "oauth2", Params: map[string]string{
+				"grant_type": "client_credentials", "accessTokenUrl": srv.URL + "/token",
+				"clientId": "knock", "clientSecret": "cs3cret",
+			}},
+			Assertions: []storage.Assertion{assertion("status", "", "==", "200")},
+		}})
+	}
+	s := Run(context.Background(), Plan{Name: "oauth2", Items: items}, Options{})
+	if s.Failed() {
+		for _, r := range s.Results {
+			t.Logf("%s: %d %s", r.Item, r.Status, r.Error)
+		}
+		t.Fatal("the run failed")
+	}
+	if tokens.Load() != 1 || authorized.Load() != 5 {
+		t.Errorf("%d token requests and %d authorized API requests; want 1 and 5", tokens.Load(), authorized.Load())
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -86,9 +87,9 @@ func TestRunSharesDigestStateAcrossRequests(t *testing.T) {
 // request answering a fresh challenge after the refusal.
 func TestRunRecoversWhenTheServerRefusesTheCachedNonce(t *testing.T) {
 	h := httpbin.New()
-	var mu atomic.Int64 // requests carrying a nonce already used
+	var reused atomic.Int64 // requests carrying a nonce already used
+	var mu sync.Mutex
 	seen := map[string]bool{}
-	var lock = make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a := r.Header.Get("Authorization"); a != "" {
 			i := strings.Index(a, `nonce="`)
@@ -96,12 +97,12 @@ func TestRunRecoversWhenTheServerRefusesTheCachedNonce(t *testing.T) {
 			if i >= 0 {
 				nonce, _, _ = strings.Cut(a[i+len(`nonce="`):], `"`)
 			}
-			lock <- struct{}{}
+			mu.Lock()
 			used := seen[nonce]
 			seen[nonce] = true
-			<-lock
+			mu.Unlock()
 			if used {
-				mu.Add(1)
+				reused.Add(1)
 				r.Header.Del("Authorization") // refused: go-httpbin challenges again
 			}
 		}
@@ -119,8 +120,8 @@ func TestRunRecoversWhenTheServerRefusesTheCachedNonce(t *testing.T) {
 		}
 		t.Fatal("the run failed against a server that refuses reused nonces")
 	}
-	if mu.Load() != 2 {
-		t.Errorf("%d requests reused a nonce; want 2 (requests 2 and 3 try the cached one first)", mu.Load())
+	if reused.Load() != 2 {
+		t.Errorf("%d requests reused a nonce; want 2 (requests 2 and 3 try the cached one first)", reused.Load())
 	}
 }
 

@@ -9,8 +9,8 @@ import (
 // TestNoLocaleErrorUnderCUTF8: under the C.UTF-8 locale of Debian
 // containers and CI runners, a headless command prints its output and
 // nothing on stderr (Fyne used to log "Error parsing user locale C" at
-// init; see internal/clocale). LANGUAGE must not reach the user's
-// environment either: `knock version` is run under each locale kind.
+// init; see internal/clocale). `knock version` is run under each kind of
+// locale; that LANGUAGE is taken back is internal/clocale's own test.
 func TestNoLocaleErrorUnderCUTF8(t *testing.T) {
 	bin := buildKnock(t)
 	for _, lang := range []string{"C.UTF-8", "C", "POSIX.utf8", "en_US.UTF-8", ""} {

@@ -99,13 +99,13 @@ type junitSuite struct {
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failures  []junitDetail `xml:"failure,omitempty"`
-	Error     *junitDetail  `xml:"error,omitempty"`
-	Skipped   *junitDetail  `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	Name      string       `xml:"name,attr"`
+	Classname string       `xml:"classname,attr"`
+	Time      string       `xml:"time,attr"`
+	Failure   *junitDetail `xml:"failure,omitempty"`
+	Error     *junitDetail `xml:"error,omitempty"`
+	Skipped   *junitDetail `xml:"skipped,omitempty"`
+	SystemOut string       `xml:"system-out,omitempty"`
 }
 
 type junitDetail struct {
@@ -129,22 +129,11 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 			c.Skipped = &junitDetail{Message: "not sent (--bail)"}
 			suite.Skipped++
 		case r.Error != "":
-			c.Error = &junitDetail{Message: r.Error, Type: "RequestError", Text: r.Method + " " + r.URL}
+			c.Error = &junitDetail{Message: r.Error, Type: "RequestError", Text: r.Error + "\n" + r.Method + " " + r.URL}
 			suite.Errors++
 		default:
-			for _, a := range r.Assertions {
-				if a.Passed {
-					continue
-				}
-				msg := a.Name
-				if a.Error != "" {
-					msg += ": " + a.Error
-				} else {
-					msg += ": got " + clip(a.Actual, 500)
-				}
-				c.Failures = append(c.Failures, junitDetail{Message: msg, Type: "AssertionFailure"})
-			}
-			if len(c.Failures) > 0 {
+			if f := junitFailure(r.Assertions); f != nil {
+				c.Failure = f
 				suite.Failures++
 			}
 		}
@@ -178,6 +167,36 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// junitFailure is the one <failure> of a test case whose assertions
+// failed, or nil: its message names the first failed assertion (and how
+// many more there are), its text lists them all. CI systems show a
+// failure's text as its details (GitLab shows the text only, not the
+// message attribute), and not every consumer reads more than one failure
+// element per test case, so one element carries them all.
+func junitFailure(list []AssertionResult) *junitDetail {
+	var lines []string
+	for _, a := range list {
+		if a.Passed {
+			continue
+		}
+		msg := a.Name
+		if a.Error != "" {
+			msg += ": " + a.Error
+		} else {
+			msg += ": got " + clip(a.Actual, 500)
+		}
+		lines = append(lines, msg)
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	f := &junitDetail{Message: lines[0], Type: "AssertionFailure", Text: strings.Join(lines, "\n")}
+	if n := len(lines) - 1; n > 0 {
+		f.Message += fmt.Sprintf(" (and %d more failed assertion%s)", n, map[bool]string{true: "s"}[n > 1])
+	}
+	return f
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }

@@ -254,3 +254,52 @@ func TestReadData(t *testing.T) {
 		t.Errorf("a malformed CSV must name the file: %v", err)
 	}
 }
+
+// TestJUnitOneFailureElementPerCase: a request with two failed assertions
+// is one <failure> whose message names the first and counts the rest, and
+// whose text lists both; a request error's text holds the error.
+func TestJUnitOneFailureElementPerCase(t *testing.T) {
+	srv, _ := apiServer(t)
+	s := Run(context.Background(), Plan{Name: "two", Items: []Item{
+		{Path: "missing", Request: storage.Request{Method: "GET", URL: srv.URL + "/missing", Assertions: []storage.Assertion{
+			assertion("status", "", "==", "200"),
+			assertion("body", "", "contains", "items"),
+			assertion("status", "", "==", "404"),
+		}}},
+		{Path: "down", Request: storage.Request{Method: "GET", URL: "http://127.0.0.1:1/"}},
+	}}, Options{})
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Cases []struct {
+				Failures []struct {
+					Message string `xml:"message,attr"`
+					Text    string `xml:",chardata"`
+				} `xml:"failure"`
+				Errors []struct {
+					Text string `xml:",chardata"`
+				} `xml:"error"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil || len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != 2 {
+		t.Fatalf("JUnit XML: %v\n%s", err, buf.String())
+	}
+	c := doc.Suites[0].Cases[0]
+	if len(c.Failures) != 1 {
+		t.Fatalf("%d <failure> elements for one request, want 1:\n%s", len(c.Failures), buf.String())
+	}
+	f := c.Failures[0]
+	if !strings.Contains(f.Message, "got 404") || !strings.Contains(f.Message, "(and 1 more failed assertion)") {
+		t.Errorf("failure message %q", f.Message)
+	}
+	if lines := strings.Split(strings.TrimSpace(f.Text), "\n"); len(lines) != 2 || !strings.Contains(lines[1], "contains") {
+		t.Errorf("failure text lists %d lines, want the 2 failed assertions: %q", len(lines), f.Text)
+	}
+	if e := doc.Suites[0].Cases[1].Errors; len(e) != 1 || !strings.Contains(e[0].Text, "connection refused") {
+		t.Errorf("error element %+v: its text should hold the error", e)
+	}
+}

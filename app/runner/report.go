@@ -31,7 +31,9 @@ func WriteText(w io.Writer, s *Summary) {
 		if r.Status > 0 {
 			status = fmt.Sprint(r.Status)
 		}
-		fmt.Fprintf(w, "  %s %s  %s %s  %s  %s\n", mark, r.Item, r.Method, r.URL, status, r.Duration.Round(time.Millisecond))
+		// Tenths of a millisecond, as knock send prints them: requests to
+		// a nearby server take less than one.
+		fmt.Fprintf(w, "  %s %s  %s %s  %s  %.1fms\n", mark, r.Item, r.Method, r.URL, status, float64(r.Duration.Microseconds())/1000)
 		if r.Skipped {
 			fmt.Fprintln(w, "      not sent (--bail)")
 			continue

@@ -303,3 +303,13 @@ func TestJUnitOneFailureElementPerCase(t *testing.T) {
 		t.Errorf("error element %+v: its text should hold the error", e)
 	}
 }
+
+// TestTextReportShowsSubMillisecondTimes: a request to a nearby server
+// takes less than a millisecond; the report says how much, not "0s".
+func TestTextReportShowsSubMillisecondTimes(t *testing.T) {
+	var buf bytes.Buffer
+	WriteText(&buf, &Summary{Results: []Result{{Iteration: 1, Item: "ping", Method: "GET", URL: "http://127.0.0.1/ping", Status: 200, Duration: 350 * time.Microsecond}}, Requests: 1})
+	if !strings.Contains(buf.String(), "  200  0.3ms\n") {
+		t.Errorf("the request line does not show 0.3ms:\n%s", buf.String())
+	}
+}

@@ -37,6 +37,10 @@
 //     applied; Callbacks.Conflict is told, and until ResolveKeepMine or
 //     ResolveTakeDisk, WriteOut leaves that file alone (it never writes a
 //     file whose content on disk it has not taken in).
+//   - The linked directory itself going away (a checkout of a branch
+//     without it, rm -rf before a new clone): the store is not touched,
+//     Callbacks.Error reports the directory missing, and its parent is
+//     watched until it comes back, when it is watched and read again.
 //   - Malformed files (a merge conflict marker, a typo): the store is not
 //     touched, Callbacks.Error is told the file and the line or JSON path,
 //     the watch goes on, and the fix is applied when the file is saved.

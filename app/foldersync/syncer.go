@@ -131,6 +131,9 @@ type Syncer struct {
 	closed bool
 
 	watcher *fsnotify.Watcher
+	// parents are the directories watched for a linked directory that
+	// went away to come back, with how many links wait on each.
+	parents map[string]int
 	done    chan struct{}
 	wg      sync.WaitGroup
 }
@@ -149,6 +152,9 @@ type link struct {
 	// on every event while the file stays broken.
 	lastErr string
 	watched map[string]bool
+	// awaiting is set while the directory is gone and its parent is
+	// watched for its return (awaitReturnLocked).
+	awaiting bool
 }
 
 // New starts a syncer for db, with its watcher goroutine. It syncs

@@ -1,7 +1,9 @@
 package foldersync
 
 import (
+	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -561,4 +563,42 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 		t.Errorf("WriteOut after Close: %v", err)
 	}
 	waitFor(t, "the goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
+}
+
+// TestLinkedDirectoryRemovedAndRecreated: the linked directory is deleted
+// (the store keeps every request, and the sync reports the directory
+// missing), then comes back with an edited request, as after rm -rf and a
+// new clone; the running syncer sees it come back and takes the edit in.
+func TestLinkedDirectoryRemovedAndRecreated(t *testing.T) {
+	db, fx, _, rec, dir := linked(t)
+	saved := readTree(t, dir)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the missing directory reported", func() bool {
+		_, _, errs := rec.snapshot()
+		return len(errs) > 0 && errors.Is(errs[len(errs)-1], fs.ErrNotExist)
+	})
+	if n := childNames(t, db, fx.coll.ID); len(n) == 0 {
+		t.Fatal("the store lost the collection's items when the directory went")
+	}
+	if r := mustRequest(t, db, fx.create.ID); r.URL != "{{base}}/orders" {
+		t.Fatalf("request changed while the directory was gone: %q", r.URL)
+	}
+	// Back, as a clone writes it: the directory first, then its files.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for rel, data := range saved {
+		if rel == fx.createPath {
+			data = bytes.Replace(data, []byte(`"url": "{{base}}/orders"`), []byte(`"url": "{{base}}/v3/orders"`), 1)
+		}
+		writeFile(t, dir, rel, string(data))
+	}
+	waitFor(t, "the edit made in the new directory", func() bool {
+		return mustRequest(t, db, fx.create.ID).URL == "{{base}}/v3/orders"
+	})
+	// And the new directory is watched: a later edit arrives too.
+	editFile(t, dir, fx.createPath, `"url": "{{base}}/v3/orders"`, `"url": "{{base}}/v4/orders"`)
+	waitFor(t, "a later edit", func() bool { return mustRequest(t, db, fx.create.ID).URL == "{{base}}/v4/orders" })
 }

@@ -130,6 +130,16 @@ func (s *Syncer) classify(ev fsnotify.Event) string {
 			}
 		}
 		if rel == "." {
+			// The linked directory itself. Once it is gone (a checkout of
+			// a branch without it, rm -rf and a new clone) nothing under
+			// it can be watched: its parent is, until it comes back.
+			switch {
+			case ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename):
+				s.awaitReturnLocked(l)
+			case ev.Has(fsnotify.Create):
+				s.stopAwaitingLocked(l)
+				s.watchTree(l, l.dir)
+			}
 			return id
 		}
 		for _, part := range strings.Split(filepath.ToSlash(rel), "/") {
@@ -183,12 +193,53 @@ func (s *Syncer) watchTree(l *link, root string) {
 	})
 }
 
+// awaitReturnLocked watches the parent of l's directory, which has gone,
+// so that its return is seen (classify then watches it again). The
+// directory's sync reports it missing meanwhile; the store is untouched.
+func (s *Syncer) awaitReturnLocked(l *link) {
+	if l.awaiting {
+		return
+	}
+	parent := filepath.Dir(l.dir)
+	if s.parents[parent] == 0 {
+		if err := s.watcher.Add(parent); err != nil {
+			return // the parent is gone too: the next start or link finds the directory
+		}
+	}
+	if s.parents == nil {
+		s.parents = map[string]int{}
+	}
+	s.parents[parent]++
+	l.awaiting = true
+}
+
+// stopAwaitingLocked ends awaitReturnLocked's watch of the parent, unless
+// another link waits on it or a linked directory's own watch covers it.
+func (s *Syncer) stopAwaitingLocked(l *link) {
+	if !l.awaiting {
+		return
+	}
+	l.awaiting = false
+	parent := filepath.Dir(l.dir)
+	if s.parents[parent]--; s.parents[parent] > 0 {
+		return
+	}
+	delete(s.parents, parent)
+	for _, other := range s.links {
+		if other.watched[parent] {
+			return
+		}
+	}
+	_ = s.watcher.Remove(parent)
+}
+
 // unwatchLocked stops watching a link's directories.
 func (s *Syncer) unwatchLocked(collectionID string) {
 	l := s.links[collectionID]
 	if l == nil {
 		return
 	}
+	s.stopAwaitingLocked(l)
 	for p := range l.watched {
 		_ = s.watcher.Remove(p)
 	}

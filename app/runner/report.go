@@ -174,9 +174,9 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 // junitFailure is the one <failure> of a test case whose assertions
 // failed, or nil: its message names the first failed assertion (and how
 // many more there are), its text lists them all. CI systems show a
-// failure's text as its details (GitLab shows the text only, not the
-// message attribute), and not every consumer reads more than one failure
-// element per test case, so one element carries them all.
+// failure's text as its details (GitLab presents the element's text), and
+// not every consumer reads more than one failure element per test case,
+// so one element carries them all.
 func junitFailure(list []AssertionResult) *junitDetail {
 	var lines []string
 	for _, a := range list {
@@ -195,8 +195,11 @@ func junitFailure(list []AssertionResult) *junitDetail {
 		return nil
 	}
 	f := &junitDetail{Message: lines[0], Type: "AssertionFailure", Text: strings.Join(lines, "\n")}
-	if n := len(lines) - 1; n > 0 {
-		f.Message += fmt.Sprintf(" (and %d more failed assertion%s)", n, map[bool]string{true: "s"}[n > 1])
+	switch n := len(lines) - 1; {
+	case n == 1:
+		f.Message += " (and 1 more failed assertion)"
+	case n > 1:
+		f.Message += fmt.Sprintf(" (and %d more failed assertions)", n)
 	}
 	return f
 }

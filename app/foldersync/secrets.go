@@ -17,11 +17,11 @@ package foldersync
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/knockhttp/knock/authlib"
 	"github.com/knockhttp/knock/storage"
+	"github.com/knockhttp/knock/storage/exchange"
 )
 
 const secretPrefix = "KNOCK_SECRET_"
@@ -165,7 +165,7 @@ func requestSlots(r *storage.Request, names map[string]string) []slot {
 		setRef: func(v string) { s.ProxyPasswordRef = v },
 		// A value for the proxy password goes into the URL, where the
 		// store takes it from on save.
-		setValue: func(v string) { s.Proxy = withProxyPassword(s.Proxy, v) },
+		setValue: func(v string) { s.Proxy = exchange.SetProxyPassword(s.Proxy, v) },
 		applies:  s.Proxy != "",
 	})
 	out = append(out, authSlots(s.ProxyAuth, "proxyAuth.", names)...)
@@ -245,27 +245,4 @@ func nameForFile(slots []slot, names map[string]string) {
 			s.setRef(name)
 		}
 	}
-}
-
-// withProxyPassword puts a password into a proxy URL's user info.
-func withProxyPassword(raw, password string) string {
-	bare := !strings.Contains(raw, "://")
-	s := raw
-	if bare {
-		s = "http://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return raw
-	}
-	user := ""
-	if u.User != nil {
-		user = u.User.Username()
-	}
-	u.User = url.UserPassword(user, password)
-	out := u.String()
-	if bare {
-		out = strings.TrimPrefix(out, "http://")
-	}
-	return out
 }

@@ -378,8 +378,9 @@ func nativeSplitProxyPassword(raw string) (stripped, password string) {
 	return out, pw
 }
 
-// nativeSetProxyPassword puts a password into a proxy URL's userinfo.
-func nativeSetProxyPassword(raw, password string) string {
+// SetProxyPassword puts a password into a proxy URL's userinfo (a URL
+// without a scheme keeps none). An unparsable URL is returned as it is.
+func SetProxyPassword(raw, password string) string {
 	s, bare := raw, !strings.Contains(raw, "://")
 	if bare {
 		s = "http://" + s
@@ -500,7 +501,7 @@ func (s *nativeNeedSet) request(r *storage.Request, where string) error {
 		st.ClientCertPasswordRef = ""
 	}
 	if st.ProxyPasswordRef != "" {
-		if err := s.add(st.ProxyPasswordRef, where+": proxy password", func(v string) { st.Proxy = nativeSetProxyPassword(st.Proxy, v) }); err != nil {
+		if err := s.add(st.ProxyPasswordRef, where+": proxy password", func(v string) { st.Proxy = SetProxyPassword(st.Proxy, v) }); err != nil {
 			return err
 		}
 		st.ProxyPasswordRef = ""

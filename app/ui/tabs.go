@@ -315,14 +315,7 @@ func (t *requestTabs) openSaved(id string) {
 	}
 	db := t.w.ws.DB
 	go func() {
-		r, err := db.Request(id)
-		if err == nil {
-			err = db.HydrateRequest(r)
-		}
-		res, rerr := db.Resolve(id)
-		if rerr == nil {
-			rerr = db.HydrateResolved(res)
-		}
+		r, res, err := loadSaved(db, id)
 		uithread.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("open the request: %w", err), t.w.win)
@@ -330,7 +323,7 @@ func (t *requestTabs) openSaved(id string) {
 			}
 			blank := t.active()
 			tab := t.newTab(*r, id)
-			if rerr == nil {
+			if res != nil {
 				tab.applyResolved(res)
 			}
 			if blank != nil && blank.pristine() {
@@ -339,6 +332,24 @@ func (t *requestTabs) openSaved(id string) {
 			t.sessionChanged()
 		})
 	}()
+}
+
+// loadSaved reads a saved request and what it inherits, with their
+// secrets, off the UI goroutine. The inherited part is nil when it cannot
+// be read: the request still opens, without it.
+func loadSaved(db *storage.DB, id string) (*storage.Request, *storage.Resolved, error) {
+	r, err := db.Request(id)
+	if err == nil {
+		err = db.HydrateRequest(r)
+	}
+	res, rerr := db.Resolve(id)
+	if rerr == nil {
+		rerr = db.HydrateResolved(res)
+	}
+	if rerr != nil {
+		res = nil
+	}
+	return r, res, err
 }
 
 // pristine reports an empty draft nobody typed into.
@@ -361,21 +372,14 @@ func (t *requestTabs) byRequestID(id string) *requestTab {
 func (t *requestTabs) reloadSaved(tab *requestTab) {
 	db, id := t.w.ws.DB, tab.requestID
 	go func() {
-		r, err := db.Request(id)
-		if err == nil {
-			err = db.HydrateRequest(r)
-		}
-		res, rerr := db.Resolve(id)
-		if rerr == nil {
-			rerr = db.HydrateResolved(res)
-		}
+		r, res, err := loadSaved(db, id)
 		uithread.Do(func() {
 			if err != nil || tab.requestID != id || tab.dirty {
 				return
 			}
 			tab.name = r.Name
 			tab.editor.SetRequest(*r)
-			if rerr == nil {
+			if res != nil {
 				tab.applyResolved(res)
 			}
 			tab.markClean()

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -347,16 +346,7 @@ func screenshot(t *testing.T, display, name string) string {
 // countColor counts the pixels of a PNG within a small distance of c.
 func countColor(t *testing.T, path string, c color.Color) int {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("decode %s: %v", path, err)
-	}
-	return countNear(img, c, 24)
+	return countNear(decodePNG(t, path), c, 24)
 }
 
 func countNear(img image.Image, c color.Color, tol int) int {

@@ -259,6 +259,25 @@ func (p *knockProcess) stop(t *testing.T) {
 		return
 	default:
 	}
+	if t.Failed() {
+		// A window that never showed, or stopped answering: its
+		// goroutines say where it waits (Go prints them on SIGQUIT).
+		p.cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-p.done:
+		case <-time.After(5 * time.Second):
+		}
+		out := p.stderr()
+		if len(out) > 64<<10 {
+			out = out[:64<<10] + "\n[cut]"
+		}
+		t.Logf("knock's stderr, with its goroutines after SIGQUIT:\n%s", out)
+		select {
+		case <-p.done:
+			return
+		default:
+		}
+	}
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
